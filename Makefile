@@ -1,0 +1,54 @@
+# Portail OS-IAE: the project's vocabulary. `make run` and `make test` work on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# Production-like settings for `check --deploy` (never used to serve).
+DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=ci-only-0f3c9a7e5b1d4e2a8c6b0d9f7e5a3c1b2d4f6a8c0e DJANGO_ALLOWED_HOSTS=portail.example.org
+
+.PHONY: run test lint format bench venv migrate seed clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 ou plus est nécessaire"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+migrate: venv
+	DJANGO_DEBUG=true $(MANAGE) migrate --noinput
+
+seed: migrate
+	DJANGO_DEBUG=true $(MANAGE) seed_demo
+
+run: seed
+	DJANGO_DEBUG=true $(MANAGE) collectstatic --noinput --verbosity 0
+	@echo "Portail OS-IAE : http://$(HOST):$(PORT)/ (comptes de démonstration dans le README)"
+	DJANGO_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
+
+test: venv
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-secret-key-not-for-production \
+		$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=true $(MANAGE) makemigrations --check --dry-run
+	$(DEPLOY_ENV) $(MANAGE) check --deploy --fail-level WARNING
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: venv
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

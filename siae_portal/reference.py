@@ -1,0 +1,110 @@
+"""Reference data shared by the whole portal, and nowhere else.
+
+Plain Python (no Django import) so that pure calculations can use it too. Models turn these
+lists into `TextChoices` (see `dossiers.models` and `indicators.models`).
+"""
+
+from dataclasses import dataclass
+
+# --- Structures -----------------------------------------------------------------------------
+
+STRUCTURE_KINDS = [
+    ("EI", "Entreprise d'insertion (EI)"),
+    ("ETTI", "Entreprise de travail temporaire d'insertion (ETTI)"),
+    ("AI", "Association intermédiaire (AI)"),
+    ("ACI", "Atelier et chantier d'insertion (ACI)"),
+]
+# Eligibility of an exit for the dynamic rate: a stay of 3 calendar months (ACI, EI) or
+# 150 hours worked (AI, ETTI).
+KINDS_ELIGIBLE_BY_DURATION = frozenset({"ACI", "EI"})
+KINDS_ELIGIBLE_BY_HOURS = frozenset({"AI", "ETTI"})
+ELIGIBILITY_MONTHS = 3
+ELIGIBILITY_HOURS = 150
+
+NETWORKS = [
+    ("URIAE", "Union régionale des structures d'insertion par l'activité économique"),
+    ("COORACE", "COORACE"),
+    ("CHANTIER_ECOLE", "CHANTIER école"),
+    ("FEI", "Fédération des entreprises d'insertion (ex-CNEI)"),
+    ("UNAI", "Union nationale des associations intermédiaires"),
+    ("FNARS", "Fédération des acteurs de la solidarité (ex-FNARS)"),
+]
+
+_METROPOLE = [f"{n:02d}" for n in range(1, 96) if n != 20]
+DEPARTEMENTS = [*_METROPOLE[:19], "2A", "2B", *_METROPOLE[19:], "971", "972", "973", "974", "976"]
+DEPARTEMENT_NAMES = {"59": "Nord", "62": "Pas-de-Calais", "2A": "Corse-du-Sud", "2B": "Haute-Corse", "976": "Mayotte"}
+# 975 (Saint-Pierre-et-Miquelon) is a collectivité, not a département: only 971-974 and 976.
+
+
+def departement_label(code: str) -> str:
+    name = DEPARTEMENT_NAMES.get(code)
+    return f"{code} - {name}" if name else code
+
+
+# --- Exits ----------------------------------------------------------------------------------
+
+DURABLE = "durable"
+TRANSITION = "transition"
+POSITIVE = "positive"
+OTHER = "other"
+RETRAIT = "retrait"
+
+EXIT_CATEGORIES = [
+    (DURABLE, "Emploi durable"),
+    (TRANSITION, "Emploi de transition"),
+    (POSITIVE, "Sortie positive"),
+    (OTHER, "Autre sortie"),
+    (RETRAIT, "Retrait (non comptabilisé)"),
+]
+DYNAMIC_CATEGORIES = frozenset({DURABLE, TRANSITION, POSITIVE})
+
+
+@dataclass(frozen=True)
+class ExitMotive:
+    code: str
+    label: str
+    category: str
+
+
+EXIT_MOTIVES = [
+    ExitMotive("cdi_non_aide", "Embauche en CDI non aidé", DURABLE),
+    ExitMotive("cdi_aide", "Embauche en CDI aidé", DURABLE),
+    ExitMotive("cdi_structure", "CDI dans la structure ou une filiale, hors poste d'insertion", DURABLE),
+    ExitMotive("cdd_6m_plus", "CDD (sans aide publique) ou mission d'intérim de 6 mois et plus", DURABLE),
+    ExitMotive("creation_entreprise", "Création ou reprise d'entreprise", DURABLE),
+    ExitMotive("fonction_publique", "Stage ou titularisation dans la fonction publique", DURABLE),
+    ExitMotive("cdd_moins_6m", "CDD (sans aide publique) ou mission d'intérim de moins de 6 mois", TRANSITION),
+    ExitMotive("contrat_aide", "Contrat aidé chez un employeur de droit commun (hors IAE)", TRANSITION),
+    ExitMotive("formation_qualifiante", "Entrée en formation pré-qualifiante ou qualifiante", POSITIVE),
+    ExitMotive("autre_siae", "Embauche dans une autre structure IAE", POSITIVE),
+    ExitMotive("retraite", "Prise des droits à la retraite", POSITIVE),
+    ExitMotive("autre_positive", "Autre sortie reconnue comme positive", POSITIVE),
+    ExitMotive("chomage", "Au chômage", OTHER),
+    ExitMotive("inactif", "Inactif", OTHER),
+    ExitMotive("autre_situation_connue", "Autre situation connue", OTHER),
+    ExitMotive("sans_nouvelle", "Sans nouvelle", OTHER),
+    ExitMotive("rupture_essai", "Rupture pendant la période d'essai", OTHER),
+    ExitMotive("conge_longue_duree", "Congé de longue durée (maternité, maladie)", RETRAIT),
+    ExitMotive("deces", "Décès", RETRAIT),
+    ExitMotive("decision_justice", "Décision administrative ou de justice", RETRAIT),
+    ExitMotive("faute_grave", "Rupture employeur pour faute grave du salarié", RETRAIT),
+    ExitMotive("demenagement", "Déménagement hors du territoire", RETRAIT),
+]
+EXIT_MOTIVE_BY_CODE = {motive.code: motive for motive in EXIT_MOTIVES}
+MOTIVE_CATEGORY = {motive.code: motive.category for motive in EXIT_MOTIVES}
+# Removed from the denominator by the URIAE variant ("un éclairage plus proche de leur réalité").
+URIAE_EXCLUDED_MOTIVES = frozenset({"inactif", "autre_situation_connue", "sans_nouvelle"})
+
+PRESCRIBERS = [
+    ("pole_emploi", "Pôle emploi"),
+    ("plie", "PLIE"),
+    ("mission_locale", "Mission locale"),
+    ("conseil_general", "Conseil général (référent RMI)"),
+    ("ccas", "CCAS"),
+    ("candidature_spontanee", "Candidature spontanée"),
+    ("autre", "Autre"),
+]
+
+# Targets of circulaire DGEFP n° 2008-21.
+TARGET_DYNAMIC_RATE = 0.60
+TARGET_DURABLE_RATE = 0.25

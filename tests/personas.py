@@ -1,0 +1,86 @@
+"""Personas shared by every test module, healthchecks-style.
+
+The world: two networks (URIAE, COORACE), an EI of Nord in URIAE ("structure"), an ACI of
+Pas-de-Calais in COORACE ("other_structure"), and one person per role, inside and outside.
+"""
+
+import pytest
+
+from accounts.models import Membership
+from tests.factories import MembershipFactory, NetworkFactory, StructureFactory, UserFactory
+
+PASSWORD = "motdepasse-de-test"
+
+
+@pytest.fixture
+def uriae(db):
+    return NetworkFactory(code="URIAE", name="URIAE Nord-Pas-de-Calais")
+
+
+@pytest.fixture
+def coorace(db):
+    return NetworkFactory(code="COORACE", name="COORACE")
+
+
+@pytest.fixture
+def structure(uriae):
+    return StructureFactory(name="Nord Recyclage", kind="EI", departement="59", commune="Roubaix", networks=[uriae])
+
+
+@pytest.fixture
+def other_structure(coorace):
+    return StructureFactory(
+        name="Chantier de l'Artois", kind="ACI", departement="62", commune="Arras", networks=[coorace]
+    )
+
+
+def _member(role, **target):
+    user = UserFactory()
+    MembershipFactory(user=user, role=role, **target)
+    return user
+
+
+@pytest.fixture
+def editor(structure):
+    return _member(Membership.Role.SIAE_EDITOR, structure=structure)
+
+
+@pytest.fixture
+def reader(structure):
+    return _member(Membership.Role.SIAE_READER, structure=structure)
+
+
+@pytest.fixture
+def other_editor(other_structure):
+    return _member(Membership.Role.SIAE_EDITOR, structure=other_structure)
+
+
+@pytest.fixture
+def advisor(uriae):
+    return _member(Membership.Role.ADVISOR, network=uriae)
+
+
+@pytest.fixture
+def other_advisor(coorace):
+    return _member(Membership.Role.ADVISOR, network=coorace)
+
+
+@pytest.fixture
+def agent(db):
+    return _member(Membership.Role.AGENT, departement="59")
+
+
+@pytest.fixture
+def other_agent(db):
+    return _member(Membership.Role.AGENT, departement="62")
+
+
+@pytest.fixture
+def portal_admin(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def orphan(db):
+    """A logged-in user with no membership at all."""
+    return UserFactory()
