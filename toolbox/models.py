@@ -1,0 +1,319 @@
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.lookups import Unaccent
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.validators import URLValidator
+from django.db import connection, models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from dossiers.models import Network, Structure
+from siae_portal.reference import STRUCTURE_KINDS
+from siae_portal.uploads import UploadValidator
+
+from .calculations import human_size, search_words, strip_accents
+
+KIND_CODES = [code for code, _ in STRUCTURE_KINDS]
+
+
+class Axis(models.TextChoices):
+    ACCUEIL = "1", "Axe 1 · Accueil et intégration en milieu de travail"
+    ACCOMPAGNEMENT = "2", "Axe 2 · Accompagnement social et professionnel"
+    FORMATION = "3", "Axe 3 · Formation des salariés en insertion"
+    ECONOMIE = "4", "Axe 4 · Contribution à l'activité économique et au développement territorial"
+    TRANSVERSAL = "transversal", "Transversal (tous les axes)"
+
+    @classmethod
+    def from_value(cls, value):
+        """The axis of a dossier page, given as 2, "2" or an object with a `number`; None if unknown."""
+        value = getattr(value, "number", value)
+        value = str(value).strip().lower() if value is not None else ""
+        return cls(value) if value in cls.values else None
+
+    @property
+    def short_label(self):
+        return "Transversal" if self == Axis.TRANSVERSAL else f"Axe {self.value}"
+
+
+class Category(models.TextChoices):
+    RECRUTEMENT = "recrutement", "Recrutement"
+    ACCUEIL = "accueil", "Accueil et intégration"
+    ACCOMPAGNEMENT = "accompagnement", "Accompagnement"
+    FORMATION = "formation", "Formation et compétences"
+    PREVENTION = "prevention", "Prévention des risques"
+    QUALITE = "qualite", "Qualité"
+    ECONOMIE = "economie", "Outils économiques"
+    DOSSIERS = "dossiers", "Montage de dossiers"
+    AUDITS = "audits", "Audits"
+    LOGICIELS = "logiciels", "Logiciels"
+    GUIDES = "guides", "Guides et ressources"
+
+
+def resource_upload_to(instance, filename):
+    # A random folder per upload: names never collide and are never guessable from the URL.
+    return f"toolbox/{uuid.uuid4().hex}/{filename[-100:]}"
+
+
+def member_of_network_condition(user, field):
+    """Q object: `field` (a network) is one the user belongs to, as an advisor of that network or as
+    staff of a structure of that network. Runs no query by itself (a subquery)."""
+    scope = user.scope
+    through = Structure.networks.through.objects.filter(structure_id__in=scope.structure_ids)
+    return Q(**{f"{field}__in": scope.network_ids}) | Q(**{f"{field}__in": through.values("network_id")})
+
+
+class ResourceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Published resources (restricted ones only for members of their network), the user's own
+        proposals, and for advisors everything of their moderation scope; everything for admins."""
+        if not user.is_authenticated:
+            return self.none()
+        scope = user.scope
+        if scope.is_admin:
+            return self.all()
+        condition = Q(status=Resource.Status.PUBLISHED) & (
+            Q(restricted_to__isnull=True) | member_of_network_condition(user, "restricted_to")
+        )
+        condition |= Q(proposed_by=user)
+        if scope.network_ids:
+            condition |= self._moderation_condition(scope.network_ids)
+        return self.filter(condition)
+
+    @staticmethod
+    def _moderation_condition(network_ids):
+        network_structures = Structure.networks.through.objects.filter(network_id__in=network_ids)
+        return Q(provider_network__in=network_ids) | Q(
+            provider_structure__in=network_structures.values("structure_id")
+        )
+
+    def moderable_by(self, user):
+        """Resources whose moderation belongs to the user: all for admins, those of its networks (and of
+        their structures) for advisors, none otherwise."""
+        if not user.is_authenticated:
+            return self.none()
+        scope = user.scope
+        if scope.is_admin:
+            return self.all()
+        if not scope.network_ids:
+            return self.none()
+        return self.filter(self._moderation_condition(scope.network_ids))
+
+    def published(self):
+        return self.filter(status=Resource.Status.PUBLISHED)
+
+    def proposed(self):
+        return self.filter(status=Resource.Status.PROPOSED)
+
+    def for_axis(self, axis, *, with_transversal=True):
+        axes = [axis, Axis.TRANSVERSAL] if with_transversal else [axis]
+        return self.filter(axis__in=axes)
+
+    def for_kind(self, kind):
+        if kind not in KIND_CODES:
+            return self.none()
+        return self.filter(**{f"suits_{kind.lower()}": True})
+
+    def search(self, text):
+        """Resources matching the words of `text` in title, summary or tags: French full-text search
+        (stems, accents ignored, annotated with `rank`) on PostgreSQL, a plain search elsewhere."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        if connection.vendor == "postgresql":
+            vector = (
+                SearchVector(Unaccent(F("title")), weight="A", config="french")
+                + SearchVector(Unaccent(F("tags")), weight="A", config="french")
+                + SearchVector(Unaccent(F("summary")), weight="B", config="french")
+            )
+            query = SearchQuery(strip_accents(text), config="french", search_type="websearch")
+            return self.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0)
+        words = search_words(text)
+        queryset = self
+        for word in words:
+            queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(tags__icontains=word))
+        return queryset
+
+    def with_provider(self):
+        return self.select_related("provider_network", "provider_structure", "restricted_to")
+
+
+class Resource(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "proposée"
+        PUBLISHED = "published", "publiée"
+        REJECTED = "rejected", "refusée"
+
+    Axis = Axis
+    Category = Category
+
+    title = models.CharField("titre", max_length=200)
+    summary = models.TextField("présentation", help_text="À quoi sert l'outil, pour qui, comment s'en servir.")
+    axis = models.CharField("axe de l'offre de services", max_length=12, choices=Axis)
+    suits_ei = models.BooleanField("convient aux EI", default=True)
+    suits_etti = models.BooleanField("convient aux ETTI", default=True)
+    suits_ai = models.BooleanField("convient aux AI", default=True)
+    suits_aci = models.BooleanField("convient aux ACI", default=True)
+    category = models.CharField("catégorie", max_length=20, choices=Category)
+    provider_network = models.ForeignKey(
+        Network,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="provided_resources",
+        verbose_name="réseau qui propose l'outil",
+    )
+    provider_structure = models.ForeignKey(
+        Structure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="provided_resources",
+        verbose_name="structure qui propose l'outil",
+    )
+    file = models.FileField(
+        "fichier", upload_to=resource_upload_to, blank=True, max_length=200, validators=[UploadValidator()]
+    )
+    file_type = models.CharField("type de fichier", max_length=10, blank=True)
+    file_size = models.PositiveIntegerField("taille du fichier (octets)", null=True, blank=True)
+    url = models.URLField("lien", max_length=500, blank=True, validators=[URLValidator(schemes=["http", "https"])])
+    tags = models.CharField("mots-clés", max_length=500, blank=True, help_text="Séparés par des virgules.")
+    restricted_to = models.ForeignKey(
+        Network,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="restricted_resources",
+        verbose_name="réservé aux membres du réseau",
+    )
+    status = models.CharField("statut", max_length=12, choices=Status, default=Status.PROPOSED, db_index=True)
+    rejection_reason = models.TextField("motif du refus", blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposed_resources",
+        verbose_name="proposé par",
+    )
+    proposed_at = models.DateTimeField("proposé le", default=timezone.now)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderated_resources",
+        verbose_name="modéré par",
+    )
+    moderated_at = models.DateTimeField("modéré le", null=True, blank=True)
+    published_at = models.DateTimeField("publié le", null=True, blank=True, db_index=True)
+    download_count = models.PositiveIntegerField("téléchargements", default=0)
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ressource de la boîte à outils"
+        verbose_name_plural = "ressources de la boîte à outils"
+        ordering = ["-published_at", "-proposed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(provider_network__isnull=True, provider_structure__isnull=False)
+                | Q(provider_network__isnull=False, provider_structure__isnull=True),
+                name="resource_one_provider",
+                violation_error_message="Indiquez le réseau ou la structure qui propose l'outil (un seul des deux).",
+            ),
+            models.CheckConstraint(
+                condition=(Q(file="") & ~Q(url="")) | (~Q(file="") & Q(url="")),
+                name="resource_file_or_link",
+                violation_error_message="Joignez un fichier ou indiquez un lien vers l'outil (l'un ou l'autre, "
+                "pas les deux).",
+            ),
+            models.CheckConstraint(
+                condition=Q(suits_ei=True) | Q(suits_etti=True) | Q(suits_ai=True) | Q(suits_aci=True),
+                name="resource_suits_a_kind",
+                violation_error_message="Cochez au moins un type de structure.",
+            ),
+            models.CheckConstraint(
+                condition=Q(axis__in=Axis.values),
+                name="resource_axis_valid",
+                violation_error_message="Choisissez un axe de l'offre de services.",
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=Category.values),
+                name="resource_category_valid",
+                violation_error_message="Choisissez une catégorie.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["proposed", "published", "rejected"]), name="resource_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="resource_rejection_has_reason",
+                violation_error_message="Un refus doit être motivé.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="proposed") | Q(moderated_at__isnull=False), name="resource_moderation_dated"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False), name="resource_publication_dated"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "axis"], name="resource_status_axis")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("toolbox:detail", args=[self.pk])
+
+    @property
+    def provider(self):
+        return self.provider_network or self.provider_structure
+
+    @property
+    def provider_label(self):
+        if self.provider_network_id:
+            return self.provider_network.code
+        return self.provider_structure.name if self.provider_structure_id else ""
+
+    @property
+    def kinds(self) -> list[str]:
+        return [code for code in KIND_CODES if getattr(self, f"suits_{code.lower()}")]
+
+    @kinds.setter
+    def kinds(self, codes):
+        for code in KIND_CODES:
+            setattr(self, f"suits_{code.lower()}", code in codes)
+
+    @property
+    def suits_every_kind(self) -> bool:
+        return len(self.kinds) == len(KIND_CODES)
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
+
+    @property
+    def is_file(self) -> bool:
+        return bool(self.file)
+
+    @property
+    def file_size_display(self) -> str:
+        return human_size(self.file_size)
+
+    @property
+    def axis_short_label(self):
+        return Axis(self.axis).short_label
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_proposed(self):
+        return self.status == self.Status.PROPOSED
+
+    @property
+    def is_rejected(self):
+        return self.status == self.Status.REJECTED

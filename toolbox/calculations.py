@@ -1,0 +1,50 @@
+"""Pure helpers of the toolbox (no Django import): tags, search words, download names."""
+
+import re
+import unicodedata
+
+MAX_TAGS = 12
+MAX_TAG_LENGTH = 40
+
+
+def normalize_tags(text: str) -> list[str]:
+    """Tags typed as "Recrutement, entretien ; grille" -> ["recrutement", "entretien", "grille"]:
+    lower-case, trimmed, single spaces, without duplicates, in the order typed."""
+    tags = []
+    for raw in re.split(r"[,;\n]", text or ""):
+        tag = " ".join(raw.split()).lower()[:MAX_TAG_LENGTH].strip()
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags[:MAX_TAGS]
+
+
+def search_words(text: str) -> list[str]:
+    """The words of a plain search (SQLite): at least 2 characters, punctuation dropped."""
+    words = []
+    for word in re.findall(r"[\w'’-]+", text or ""):
+        word = word.strip("'’-")
+        if len(word) >= 2 and word.lower() not in (w.lower() for w in words):
+            words.append(word)
+    return words[:10]
+
+
+def strip_accents(text: str) -> str:
+    """ "Prévention des risques" -> "Prevention des risques" (for an accent-blind search)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def download_filename(title: str, extension: str) -> str:
+    """A safe, readable file name for a download: "Grille d'entretien" + "pdf" -> "grille-d-entretien.pdf"."""
+    slug = re.sub(r"[^a-z0-9]+", "-", strip_accents(title).lower()).strip("-")[:80].strip("-") or "ressource"
+    return f"{slug}.{extension}" if extension else slug
+
+
+def human_size(size: int | None) -> str:
+    """A size in bytes as French users read it: 1536 -> "1,5 Ko"."""
+    if not size:
+        return ""
+    for unit, factor in (("Mo", 1024 * 1024), ("Ko", 1024)):
+        if size >= factor:
+            return f"{size / factor:.1f}".rstrip("0").rstrip(".").replace(".", ",") + f"\u00a0{unit}"
+    return f"{size}\u00a0o"

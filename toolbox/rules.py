@@ -1,0 +1,30 @@
+"""Object permissions of the toolbox (django-rules). Visibility is `Resource.objects.visible_to(user)`:
+these rules only say what a user who sees a resource may do with it."""
+
+import rules
+
+from dossiers.models import Structure
+from dossiers.rules import is_portal_admin
+
+
+@rules.predicate
+def is_network_moderator(user, resource):
+    """An advisor of the network that provides the resource, or of a network of the providing structure."""
+    network_ids = user.scope.network_ids if user.is_authenticated else frozenset()
+    if resource is None or not network_ids:
+        return False
+    if resource.provider_network_id:
+        return resource.provider_network_id in network_ids
+    return Structure.networks.through.objects.filter(
+        structure_id=resource.provider_structure_id, network_id__in=network_ids
+    ).exists()
+
+
+@rules.predicate
+def is_advisor(user):
+    return user.is_authenticated and user.scope.is_advisor
+
+
+rules.add_perm("toolbox.moderate_resource", is_portal_admin | is_network_moderator)
+# The moderation queue: advisors (for their networks) and administrators.
+rules.add_perm("toolbox.view_moderation_queue", is_portal_admin | is_advisor)

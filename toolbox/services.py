@@ -1,0 +1,77 @@
+"""Moderation of the toolbox: each transition is checked, dated, signed and mailed to the proposer."""
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import Resource
+
+
+class ModerationError(Exception):
+    """A transition that is not allowed; the message is French and shown to the user."""
+
+
+def _lock_proposal(resource: Resource) -> Resource:
+    locked = Resource.objects.select_for_update().get(pk=resource.pk)
+    if locked.status != Resource.Status.PROPOSED:
+        raise ModerationError(
+            f"« {locked.title} » a déjà été {locked.get_status_display()} : seule une proposition en attente "
+            "peut être publiée ou refusée."
+        )
+    return locked
+
+
+def publish(resource: Resource, *, by, link: str = "") -> Resource:
+    with transaction.atomic():
+        locked = _lock_proposal(resource)
+        now = timezone.now()
+        locked.status = Resource.Status.PUBLISHED
+        locked.rejection_reason = ""
+        locked.moderated_by = by
+        locked.moderated_at = now
+        locked.published_at = now
+        locked.save(update_fields=["status", "rejection_reason", "moderated_by", "moderated_at", "published_at"])
+    if locked.proposed_by_id and locked.proposed_by_id != by.pk:
+        send_mail(
+            f"Boîte à outils : « {locked.title} » est publiée",
+            f"Bonjour,\n\nVotre proposition « {locked.title} » a été publiée dans la boîte à outils du "
+            f"Portail OS-IAE par {by}. Elle est désormais accessible aux autres structures.\n\n"
+            + (f"Voir la ressource : {link}\n\n" if link else "")
+            + "L'équipe du Portail OS-IAE",
+            None,
+            [locked.proposed_by.email],
+        )
+    return locked
+
+
+def reject(resource: Resource, *, by, reason: str, link: str = "") -> Resource:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ModerationError("Indiquez le motif du refus : il est envoyé à la personne qui a proposé l'outil.")
+    with transaction.atomic():
+        locked = _lock_proposal(resource)
+        locked.status = Resource.Status.REJECTED
+        locked.rejection_reason = reason
+        locked.moderated_by = by
+        locked.moderated_at = timezone.now()
+        locked.save(update_fields=["status", "rejection_reason", "moderated_by", "moderated_at"])
+    if locked.proposed_by_id:
+        send_mail(
+            f"Boîte à outils : « {locked.title} » n'a pas été retenue",
+            f"Bonjour,\n\nVotre proposition « {locked.title} » pour la boîte à outils du Portail OS-IAE "
+            f"n'a pas été publiée par {by}.\n\nMotif du refus :\n{reason}\n\n"
+            "Vous pouvez proposer une version corrigée depuis la boîte à outils.\n\n"
+            + (f"Votre proposition : {link}\n\n" if link else "")
+            + "L'équipe du Portail OS-IAE",
+            None,
+            [locked.proposed_by.email],
+        )
+    return locked
+
+
+def count_download(resource: Resource) -> None:
+    """Add one download, atomically in SQL (concurrent downloads are all counted). Only published
+    resources count: a moderator's preview is not a download."""
+    if resource.status == Resource.Status.PUBLISHED:
+        Resource.objects.filter(pk=resource.pk).update(download_count=F("download_count") + 1)

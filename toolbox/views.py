@@ -1,0 +1,186 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .calculations import download_filename
+from .forms import RejectForm, ResourceFilterForm, ResourceForm
+from .models import Resource
+from .services import ModerationError, count_download, publish, reject
+
+PAGE_SIZE = 20
+
+
+def get_resource_for_user(request, pk, *, moderate=False):
+    """The resource if the user may see it (404 otherwise); with `moderate`, 403 unless it may moderate it."""
+    resource = get_object_or_404(
+        Resource.objects.visible_to(request.user).with_provider().select_related("proposed_by", "moderated_by"),
+        pk=pk,
+    )
+    if moderate and not request.user.has_perm("toolbox.moderate_resource", resource):
+        raise PermissionDenied("Vous ne pouvez pas modérer cette ressource.")
+    return resource
+
+
+def _querystring_without_page(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _provider_choices(resources):
+    """The providers of the given resources, networks first, as filter choices (one query)."""
+    rows = resources.order_by().values_list(
+        "provider_network_id", "provider_network__code", "provider_structure_id", "provider_structure__name"
+    )
+    networks, structures = set(), set()
+    for network_id, code, structure_id, name in rows.distinct():
+        if network_id:
+            networks.add((f"network:{network_id}", code))
+        else:
+            structures.add((f"structure:{structure_id}", name))
+    choices = []
+    if networks:
+        choices.append(("Réseaux", sorted(networks, key=lambda choice: choice[1])))
+    if structures:
+        choices.append(("Structures", sorted(structures, key=lambda choice: choice[1].lower())))
+    return choices
+
+
+@require_GET
+def browse(request):
+    """Published resources the user may see: filters, search, sort, pagination."""
+    visible = Resource.objects.visible_to(request.user).published()
+    filter_form = ResourceFilterForm(data=request.GET or None, providers=_provider_choices(visible))
+    resources = filter_form.filter(visible).with_provider()
+    page = Paginator(resources, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "toolbox/resource_list.html",
+        {
+            "page": page,
+            "filter_form": filter_form,
+            "querystring": _querystring_without_page(request),
+            "searching": bool(filter_form.is_bound and filter_form.is_valid() and filter_form.cleaned_data["q"]),
+            "can_moderate": request.user.has_perm("toolbox.view_moderation_queue"),
+        },
+    )
+
+
+@require_GET
+def detail(request, pk):
+    resource = get_resource_for_user(request, pk)
+    user = request.user
+    can_moderate = user.has_perm("toolbox.moderate_resource", resource)
+    return render(
+        request,
+        "toolbox/resource_detail.html",
+        {
+            "resource": resource,
+            "can_moderate": can_moderate,
+            "show_moderation": can_moderate or resource.proposed_by_id == user.pk,
+        },
+    )
+
+
+@require_GET
+def download(request, pk):
+    """The file, as an attachment, counted (published resources only); never served from MEDIA_URL."""
+    resource = get_resource_for_user(request, pk)
+    if not resource.file:
+        raise Http404("Cette ressource n'a pas de fichier.")
+    try:
+        handle = resource.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("Le fichier de cette ressource est introuvable.") from error
+    count_download(resource)
+    return FileResponse(handle, as_attachment=True, filename=download_filename(resource.title, resource.file_type))
+
+
+@require_GET
+def open_link(request, pk):
+    """Redirect to the resource's link, counted like a download."""
+    resource = get_resource_for_user(request, pk)
+    if not resource.url:
+        raise Http404("Cette ressource n'a pas de lien.")
+    count_download(resource)
+    return HttpResponseRedirect(resource.url)
+
+
+@require_http_methods(["GET", "POST"])
+def propose(request):
+    form = ResourceForm(data=request.POST or None, files=request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        resource = form.save()
+        messages.success(
+            request,
+            f"Merci ! Votre proposition « {resource.title} » a été transmise : elle sera visible de tous "
+            "une fois publiée par un conseiller du réseau.",
+        )
+        return redirect(resource)
+    return render(request, "toolbox/resource_form.html", {"form": form})
+
+
+@require_GET
+def my_proposals(request):
+    resources = (
+        Resource.objects.filter(proposed_by=request.user)
+        .with_provider()
+        .select_related("moderated_by")
+        .order_by("-proposed_at", "-pk")
+    )
+    page = Paginator(resources, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "toolbox/resource_mine.html", {"page": page, "querystring": ""})
+
+
+@require_GET
+def moderation_queue(request):
+    if not request.user.has_perm("toolbox.view_moderation_queue"):
+        raise PermissionDenied("La modération est réservée aux conseillers des réseaux et aux administrateurs.")
+    moderable = Resource.objects.moderable_by(request.user).with_provider()
+    pending = moderable.proposed().select_related("proposed_by").order_by("proposed_at", "pk")
+    decisions = (
+        moderable.exclude(status=Resource.Status.PROPOSED)
+        .filter(moderated_by__isnull=False)
+        .select_related("moderated_by")
+        .order_by("-moderated_at", "-pk")[:10]
+    )
+    page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "toolbox/moderation_queue.html", {"page": page, "decisions": decisions, "querystring": ""})
+
+
+@require_POST
+def publish_resource(request, pk):
+    resource = get_resource_for_user(request, pk, moderate=True)
+    try:
+        publish(resource, by=request.user, link=request.build_absolute_uri(resource.get_absolute_url()))
+    except ModerationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"« {resource.title} » est publiée dans la boîte à outils.")
+    return redirect(resource)
+
+
+@require_http_methods(["GET", "POST"])
+def reject_resource(request, pk):
+    resource = get_resource_for_user(request, pk, moderate=True)
+    if not resource.is_proposed:
+        messages.error(request, f"« {resource.title} » a déjà été {resource.get_status_display()}.")
+        return redirect(resource)
+    form = RejectForm(data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reject(
+                resource,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                link=request.build_absolute_uri(resource.get_absolute_url()),
+            )
+        except ModerationError as error:
+            messages.error(request, str(error))
+            return redirect(resource)
+        messages.success(request, f"« {resource.title} » est refusée ; le motif a été envoyé par e-mail.")
+        return redirect("toolbox:moderation")
+    return render(request, "toolbox/resource_reject.html", {"resource": resource, "form": form})
