@@ -40,6 +40,13 @@ class ResourceForm(forms.ModelForm):
         initial=KIND_CODES,
         error_messages={"required": "Cochez au moins un type de structure."},
     )
+    url = forms.URLField(
+        label="Lien",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="Adresse d'une page en ligne (https://…), si l'outil n'est pas un fichier.",
+    )
     provider = forms.ChoiceField(
         label="Proposé par",
         help_text="Le réseau ou la structure qui met l'outil à disposition.",
@@ -51,7 +58,6 @@ class ResourceForm(forms.ModelForm):
         widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
         help_texts = {
             "file": f"{ACCEPTED_LABEL}, 10 Mo au plus. Ou bien un lien ci-dessous.",
-            "url": "Adresse d'une page en ligne (https://…), si l'outil n'est pas un fichier.",
             "tags": "Séparés par des virgules, par exemple : entretien, recrutement, grille.",
             "restricted_to": "Laissez vide pour le partager avec toutes les structures du portail.",
         }
@@ -79,7 +85,6 @@ class ResourceForm(forms.ModelForm):
         self.fields["restricted_to"].empty_label = "Ouvert à tous les utilisateurs du portail"
         self.fields["restricted_to"].label = "Réservé aux membres du réseau"
         self.fields["file"].required = False
-        self.fields["url"].required = False
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", "Envoyer la proposition"))

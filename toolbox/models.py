@@ -128,7 +128,8 @@ class ResourceQuerySet(models.QuerySet):
                 + SearchVector(Unaccent(F("summary")), weight="B", config="french")
             )
             query = SearchQuery(strip_accents(text), config="french", search_type="websearch")
-            return self.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0)
+            # Filter on the match itself (@@): ts_rank is never exactly 0, even for a non-matching row.
+            return self.annotate(search_document=vector, rank=SearchRank(vector, query)).filter(search_document=query)
         words = search_words(text)
         queryset = self
         for word in words:

@@ -1,0 +1,34 @@
+from toolbox.calculations import download_filename, human_size, normalize_tags, search_words, strip_accents
+
+
+def test_normalize_tags():
+    assert normalize_tags("Recrutement, entretien ; GRILLE\nentretien,, ") == ["recrutement", "entretien", "grille"]
+    assert normalize_tags("  Prévention   des risques ") == ["prévention des risques"]
+    assert normalize_tags("") == []
+    assert len(normalize_tags(",".join(f"t{n}" for n in range(30)))) == 12
+    assert normalize_tags("x" * 100) == ["x" * 40]
+
+
+def test_search_words():
+    assert search_words("grille d'entretien, (recrutement)") == ["grille", "d'entretien", "recrutement"]
+    assert search_words("a Grille grille") == ["Grille"]
+    assert search_words("") == []
+
+
+def test_strip_accents():
+    assert strip_accents("Prévention, sécurité, œuvre, à") == "Prevention, securite, œuvre, a"
+
+
+def test_download_filename():
+    assert download_filename("Grille d'entretien (version 2)", "pdf") == "grille-d-entretien-version-2.pdf"
+    assert download_filename("Série de 12 affiches", "pdf") == "serie-de-12-affiches.pdf"
+    assert download_filename("«»", "xlsx") == "ressource.xlsx"
+    assert download_filename("../../etc/passwd", "") == "etc-passwd"
+    assert len(download_filename("a" * 300, "pdf")) == 84
+
+
+def test_human_size():
+    assert human_size(None) == "" and human_size(0) == ""
+    assert human_size(512) == "512\u00a0o"
+    assert human_size(1536) == "1,5\u00a0Ko"
+    assert human_size(10 * 1024 * 1024) == "10\u00a0Mo"
