@@ -34,8 +34,7 @@ run: seed
 	DJANGO_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
 
 test: venv
-	DJANGO_DEBUG=false DJANGO_SECRET_KEY=test-only-secret-key-not-for-production \
-		$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

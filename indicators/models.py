@@ -1,0 +1,187 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from siae_portal.reference import (
+    ELIGIBILITY_HOURS,
+    EXIT_CATEGORIES,
+    EXIT_MOTIVES,
+    KINDS_ELIGIBLE_BY_DURATION,
+    KINDS_ELIGIBLE_BY_HOURS,
+    PRESCRIBERS,
+)
+
+from .calculations import eligibility_date
+
+ExitMotive = models.TextChoices("ExitMotive", [(m.code, (m.code, m.label)) for m in EXIT_MOTIVES])
+ExitCategory = models.TextChoices("ExitCategory", [(code, (code, label)) for code, label in EXIT_CATEGORIES])
+Prescriber = models.TextChoices("Prescriber", [(code, (code, label)) for code, label in PRESCRIBERS])
+
+
+def eligible_exit_q(prefix: str = "") -> Q:
+    """SQL condition of an eligible exit (DOMAIN.md): 3 calendar months for ACI/EI (compared with
+    the stored `eligible_from` date), 150 hours for AI/ETTI."""
+    return Q(
+        **{f"{prefix}structure__kind__in": sorted(KINDS_ELIGIBLE_BY_DURATION)},
+        **{f"{prefix}exit_date__gte": models.F(f"{prefix}eligible_from")},
+    ) | Q(
+        **{f"{prefix}structure__kind__in": sorted(KINDS_ELIGIBLE_BY_HOURS)},
+        **{f"{prefix}hours_worked__gte": ELIGIBILITY_HOURS},
+    )
+
+
+class ExitRecordQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from dossiers.models import Structure
+
+        return self.filter(structure__in=Structure.objects.visible_to(user))
+
+    def in_year(self, year: int):
+        return self.filter(exit_date__year=year)
+
+    def eligible(self):
+        return self.filter(eligible_exit_q())
+
+
+class ExitRecord(models.Model):
+    """The end of one salarié's pathway in a structure. Pseudonymous: never a name."""
+
+    Motive = ExitMotive
+
+    structure = models.ForeignKey(
+        "dossiers.Structure", on_delete=models.CASCADE, related_name="exit_records", verbose_name="structure"
+    )
+    reference = models.CharField(
+        "référence du salarié",
+        max_length=50,
+        help_text="Référence pseudonyme choisie par la structure : jamais de nom ni de numéro de sécurité sociale.",
+    )
+    entry_date = models.DateField("date d'entrée")
+    exit_date = models.DateField("date de sortie")
+    # Derived from entry_date (entry + 3 calendar months), stored so that eligibility is one SQL comparison.
+    eligible_from = models.DateField("éligible à partir du", editable=False)
+    hours_worked = models.DecimalField(
+        "heures travaillées",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Obligatoire pour les AI et ETTI.",
+    )
+    exit_motive = models.CharField("motif de sortie", max_length=30, choices=ExitMotive)
+    prescriber = models.CharField("prescripteur", max_length=30, choices=Prescriber, blank=True)
+    full_time = models.BooleanField("emploi à temps plein", null=True, blank=True)
+    support_hours_internal = models.DecimalField(
+        "heures d'accompagnement internes", max_digits=8, decimal_places=2, default=0
+    )
+    support_hours_external = models.DecimalField(
+        "heures d'accompagnement avec des interlocuteurs extérieurs", max_digits=8, decimal_places=2, default=0
+    )
+    training_entries = models.PositiveSmallIntegerField("entrées en formation", default=0)
+    training_support_actions = models.PositiveSmallIntegerField(
+        "actions d'accompagnement vers la formation", default=0
+    )
+    situation_3_months = models.CharField("situation à 3 mois", max_length=30, choices=ExitMotive, blank=True)
+    situation_6_months = models.CharField("situation à 6 mois", max_length=30, choices=ExitMotive, blank=True)
+    situation_12_months = models.CharField("situation à 12 mois", max_length=30, choices=ExitMotive, blank=True)
+    signed_statement = models.BooleanField("attestation de sortie signée", default=False)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("mise à jour le", auto_now=True)
+
+    history = HistoricalRecords(verbose_name="historique de la sortie")
+    objects = ExitRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "sortie"
+        verbose_name_plural = "sorties"
+        ordering = ["-exit_date", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure", "reference", "entry_date"], name="one_exit_per_reference_and_entry"
+            ),
+            models.CheckConstraint(condition=Q(exit_date__gte=models.F("entry_date")), name="exit_after_entry"),
+            models.CheckConstraint(
+                condition=Q(hours_worked__isnull=True) | Q(hours_worked__gte=0), name="hours_worked_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(support_hours_internal__gte=0, support_hours_external__gte=0),
+                name="support_hours_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["structure", "exit_date"], name="exit_structure_date")]
+
+    def __str__(self):
+        return f"{self.reference} ({self.entry_date:%d/%m/%Y} → {self.exit_date:%d/%m/%Y})"
+
+    def save(self, *args, **kwargs):
+        self.eligible_from = eligibility_date(self.entry_date)
+        super().save(*args, **kwargs)
+
+
+class PrescriberPositioning(models.Model):
+    """Per structure and year: people positioned by a prescriber, and people hired among them."""
+
+    structure = models.ForeignKey(
+        "dossiers.Structure", on_delete=models.CASCADE, related_name="positionings", verbose_name="structure"
+    )
+    year = models.PositiveSmallIntegerField("année")
+    prescriber = models.CharField("prescripteur", max_length=30, choices=Prescriber)
+    positioned = models.PositiveIntegerField("personnes positionnées", default=0)
+    hired = models.PositiveIntegerField("personnes embauchées", default=0)
+
+    class Meta:
+        verbose_name = "positionnement par prescripteur"
+        verbose_name_plural = "positionnements par prescripteur"
+        ordering = ["structure", "-year", "prescriber"]
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "year", "prescriber"], name="one_positioning_per_prescriber"),
+            models.CheckConstraint(condition=Q(hired__lte=models.F("positioned")), name="hired_within_positioned"),
+        ]
+
+    def __str__(self):
+        return f"{self.structure} {self.year} · {self.get_prescriber_display()}"
+
+
+class CustomRateDefinition(models.Model):
+    """A variant of the official rate that an advisor or an administrator defines, always shown
+    beside the official rate (e.g. "emploi durable seulement à temps plein")."""
+
+    name = models.CharField("nom", max_length=120)
+    description = models.TextField("description", blank=True)
+    excluded_motives = models.JSONField(
+        "motifs retirés du dénominateur", default=list, blank=True, help_text="Codes des motifs de sortie retirés."
+    )
+    durable_requires_full_time = models.BooleanField("emploi durable seulement à temps plein", default=False)
+    network = models.ForeignKey(
+        "dossiers.Network",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rate_definitions",
+        verbose_name="réseau",
+        help_text="Vide : définition du portail, visible de tous.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="créée par"
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    is_active = models.BooleanField("active", default=True)
+
+    class Meta:
+        verbose_name = "définition de taux personnalisée"
+        verbose_name_plural = "définitions de taux personnalisées"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def as_definition(self):
+        from .calculations import RateDefinition
+
+        return RateDefinition(
+            code=f"custom-{self.pk}",
+            label=self.name,
+            excluded_motives=frozenset(self.excluded_motives),
+            durable_requires_full_time=self.durable_requires_full_time,
+        )
