@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Resource
 
@@ -12,6 +13,7 @@ class ResourceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["provider_structure"]
     readonly_fields = ["proposed_at", "moderated_by", "moderated_at", "published_at", "download_count"]
     raw_id_fields = ["proposed_by"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="proposé par")
     def provider_label(self, obj):

@@ -52,6 +52,8 @@ class ResourceForm(forms.ModelForm):
         help_text="Le réseau ou la structure qui met l'outil à disposition.",
     )
 
+    field_order = ["title", "summary", "axis", "category", "kinds", "provider", "file", "url", "tags", "restricted_to"]
+
     class Meta:
         model = Resource
         fields = ["title", "summary", "axis", "category", "file", "url", "tags", "restricted_to"]

@@ -51,6 +51,11 @@ class Category(models.TextChoices):
     GUIDES = "guides", "Guides et ressources"
 
 
+def network_label(code: str, name: str) -> str:
+    """How a network is named in lists: its name when short ("CHANTIER école"), else its code ("FEI")."""
+    return name if name and len(name) <= 25 else code
+
+
 def resource_upload_to(instance, filename):
     # A random folder per upload: names never collide and are never guessable from the URL.
     return f"toolbox/{uuid.uuid4().hex}/{filename[-100:]}"
@@ -275,8 +280,12 @@ class Resource(models.Model):
     @property
     def provider_label(self):
         if self.provider_network_id:
-            return self.provider_network.code
+            return network_label(self.provider_network.code, self.provider_network.name)
         return self.provider_structure.name if self.provider_structure_id else ""
+
+    @property
+    def restricted_to_label(self):
+        return network_label(self.restricted_to.code, self.restricted_to.name) if self.restricted_to_id else ""
 
     @property
     def kinds(self) -> list[str]:

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from .calculations import download_filename
 from .forms import RejectForm, ResourceFilterForm, ResourceForm
-from .models import Resource
+from .models import Resource, network_label
 from .services import ModerationError, count_download, publish, reject
 
 PAGE_SIZE = 20
@@ -33,12 +33,16 @@ def _querystring_without_page(request):
 def _provider_choices(resources):
     """The providers of the given resources, networks first, as filter choices (one query)."""
     rows = resources.order_by().values_list(
-        "provider_network_id", "provider_network__code", "provider_structure_id", "provider_structure__name"
+        "provider_network_id",
+        "provider_network__code",
+        "provider_network__name",
+        "provider_structure_id",
+        "provider_structure__name",
     )
     networks, structures = set(), set()
-    for network_id, code, structure_id, name in rows.distinct():
+    for network_id, code, network_name, structure_id, name in rows.distinct():
         if network_id:
-            networks.add((f"network:{network_id}", code))
+            networks.add((f"network:{network_id}", network_label(code, network_name)))
         else:
             structures.add((f"structure:{structure_id}", name))
     choices = []

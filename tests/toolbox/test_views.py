@@ -55,7 +55,7 @@ def test_proposal_pages_matrix(client, login, role, proposal):
         assert detail.status_code == 302
     elif role in {"editor", "advisor", "portal_admin"}:
         assert detail.status_code == download.status_code == 200
-        assert "Proposition proposée" in detail.text
+        assert "En attente de modération" in detail.text
         assert ("Publier" in detail.text) == (role != "editor")
     else:
         assert detail.status_code == download.status_code == 404
@@ -239,7 +239,10 @@ def test_browse_filters_and_sorts(client, editor, uriae, coorace, structure):
     assert titles(provider=f"structure:{structure.pk}") == ["Livret d'accueil"]
     assert titles(axis="99", sort="nonsense") == ["Livret d'accueil", "Léa", "Business plan"]  # ignored
     providers = client.get(reverse("toolbox:browse")).context["filter_form"].fields["provider"].choices
-    assert providers[1] == ("Réseaux", [(f"network:{coorace.pk}", "COORACE"), (f"network:{uriae.pk}", "URIAE")])
+    assert providers[1] == (
+        "Réseaux",
+        [(f"network:{coorace.pk}", "COORACE"), (f"network:{uriae.pk}", "URIAE Nord-Pas-de-Calais")],
+    )
     assert providers[2] == ("Structures", [(f"structure:{structure.pk}", structure.name)])
 
 
