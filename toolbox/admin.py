@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db import models
 
 from .models import Resource
+from .services import ModerationError, publish
 
 
 @admin.register(Resource)
@@ -14,6 +15,19 @@ class ResourceAdmin(admin.ModelAdmin):
     readonly_fields = ["proposed_at", "moderated_by", "moderated_at", "published_at", "download_count"]
     raw_id_fields = ["proposed_by"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = ["publish_proposals"]
+
+    @admin.action(description="Publier les propositions sélectionnées")
+    def publish_proposals(self, request, queryset):
+        published = 0
+        for resource in queryset:
+            try:
+                publish(resource, by=request.user)
+            except ModerationError as error:
+                self.message_user(request, str(error), level="warning")
+            else:
+                published += 1
+        self.message_user(request, f"{published} proposition(s) publiée(s).")
 
     @admin.display(description="proposé par")
     def provider_label(self, obj):

@@ -1,15 +1,56 @@
 """Moderation of the toolbox: each transition is checked, dated, signed and mailed to the proposer."""
 
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
+
+from accounts.models import Membership, User
+from dossiers.models import Structure
 
 from .models import Resource
 
 
 class ModerationError(Exception):
     """A transition that is not allowed; the message is French and shown to the user."""
+
+
+def moderators_of(resource: Resource):
+    """Who moderates the resource: the active advisors of the providing network (or of the networks of
+    the providing structure); the portal administrators when there is none."""
+    if resource.provider_network_id:
+        network_ids = [resource.provider_network_id]
+    else:
+        network_ids = Structure.networks.through.objects.filter(structure_id=resource.provider_structure_id).values(
+            "network_id"
+        )
+    advisors = User.objects.filter(
+        is_active=True,
+        memberships__is_active=True,
+        memberships__role=Membership.Role.ADVISOR,
+        memberships__network__in=network_ids,
+    ).distinct()
+    if advisors.exists():
+        return advisors
+    return User.objects.filter(Q(is_staff=True) | Q(is_superuser=True), is_active=True)
+
+
+def notify_moderators(resource: Resource, *, link: str = "") -> int:
+    """Tell the moderators that a proposal waits for them (one message, addresses in Bcc); returns how
+    many were told."""
+    emails = sorted(set(moderators_of(resource).values_list("email", flat=True)))
+    if not emails:
+        return 0
+    EmailMessage(
+        f"Boîte à outils : nouvelle proposition « {resource.title} »",
+        f"Bonjour,\n\n{resource.proposed_by or 'Un utilisateur'} propose « {resource.title} » "
+        f"({resource.provider_label}) pour la boîte à outils du Portail OS-IAE. Elle attend votre relecture : "
+        "publiez-la ou refusez-la en indiquant le motif.\n\n"
+        + (f"Voir la proposition : {link}\n\n" if link else "")
+        + "L'équipe du Portail OS-IAE",
+        bcc=emails,
+    ).send()
+    return len(emails)
 
 
 def _lock_proposal(resource: Resource) -> Resource:

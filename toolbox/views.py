@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .calculations import download_filename
 from .forms import RejectForm, ResourceFilterForm, ResourceForm
 from .models import Resource, network_label
-from .services import ModerationError, count_download, publish, reject
+from .services import ModerationError, count_download, notify_moderators, publish, reject
 
 PAGE_SIZE = 20
 
@@ -118,6 +118,7 @@ def propose(request):
     form = ResourceForm(data=request.POST or None, files=request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         resource = form.save()
+        notify_moderators(resource, link=request.build_absolute_uri(resource.get_absolute_url()))
         messages.success(
             request,
             f"Merci ! Votre proposition « {resource.title} » a été transmise : elle sera visible de tous "

@@ -174,3 +174,59 @@ def test_moderation_queue_lists_decisions_with_constant_queries(
     assert response.context["page"].paginator.count == 25
     assert len(response.context["decisions"]) == 10
     assert str(advisor) in response.text
+
+
+def test_a_proposal_is_announced_to_the_moderators_of_the_provider(client, editor, structure, advisor, other_advisor):
+    from tests.factories import MembershipFactory, UserFactory
+
+    second_advisor = UserFactory()
+    MembershipFactory(user=second_advisor, role="advisor", network=advisor.memberships.get().network)
+    client.force_login(editor)
+    client.post(
+        reverse("toolbox:propose"),
+        {
+            "title": "Fiche de liaison",
+            "summary": "Pour le référent RMI.",
+            "axis": "2",
+            "category": "accompagnement",
+            "kinds": ["EI"],
+            "provider": f"structure:{structure.pk}",
+            "url": "https://outils.example.org/liaison",
+        },
+    )
+    (message,) = mail.outbox
+    assert message.to == [] and sorted(message.bcc) == sorted([advisor.email, second_advisor.email])
+    assert "nouvelle proposition « Fiche de liaison »" in message.subject
+    assert "/boite-a-outils/" in message.body
+
+
+def test_without_advisor_the_administrators_are_told(client, portal_admin, orphan):
+    from tests.factories import NetworkFactory
+    from toolbox.services import notify_moderators
+
+    resource = ResourceFactory(provider_network=NetworkFactory(code="FEI"), proposed_by=orphan, proposal=True)
+    assert notify_moderators(resource) == 1
+    assert mail.outbox[0].bcc == [portal_admin.email]
+
+
+def test_concurrent_downloads_are_all_counted(public_resource):
+    from toolbox.services import count_download
+
+    first, second = Resource.objects.get(pk=public_resource.pk), Resource.objects.get(pk=public_resource.pk)
+    count_download(first)
+    count_download(second)  # a stale copy: the increment happens in SQL, not from its stale value
+    public_resource.refresh_from_db()
+    assert public_resource.download_count == 2
+
+
+def test_admin_action_publishes_through_the_service(client, portal_admin, proposal, editor):
+    client.force_login(portal_admin)
+    response = client.post(
+        reverse("admin:toolbox_resource_changelist"),
+        {"action": "publish_proposals", "_selected_action": [proposal.pk]},
+        follow=True,
+    )
+    assert "1 proposition(s) publiée(s)." in response.text
+    proposal.refresh_from_db()
+    assert proposal.is_published and proposal.moderated_by == portal_admin
+    assert mail.outbox[0].to == [editor.email]
