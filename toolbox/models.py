@@ -1,11 +1,10 @@
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.lookups import Unaccent
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.validators import URLValidator
-from django.db import connection, models
-from django.db.models import F, Q
+from django.db import connection, connections, models
+from django.db.models import F, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +15,7 @@ from siae_portal.uploads import UploadValidator
 from .calculations import human_size, search_words, strip_accents
 
 KIND_CODES = [code for code, _ in STRUCTURE_KINDS]
+SEARCHED_FIELDS = frozenset({"title", "summary", "tags"})
 
 
 class Axis(models.TextChoices):
@@ -127,19 +127,20 @@ class ResourceQuerySet(models.QuerySet):
         if not text:
             return self
         if connection.vendor == "postgresql":
-            vector = (
-                SearchVector(Unaccent(F("title")), weight="A", config="french")
-                + SearchVector(Unaccent(F("tags")), weight="A", config="french")
-                + SearchVector(Unaccent(F("summary")), weight="B", config="french")
-            )
             query = SearchQuery(strip_accents(text), config="french", search_type="websearch")
-            # Filter on the match itself (@@): ts_rank is never exactly 0, even for a non-matching row.
-            return self.annotate(search_document=vector, rank=SearchRank(vector, query)).filter(search_document=query)
+            # The stored vector (GIN-indexed) is matched with @@; rank orders by relevance.
+            return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
         words = search_words(text)
         queryset = self
         for word in words:
             queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(tags__icontains=word))
         return queryset
+
+    def refresh_search_vectors(self):
+        """Recompute the stored search vectors (after a bulk import that bypassed `save`); one UPDATE
+        per resource, PostgreSQL only."""
+        for resource in self.only("pk", "title", "summary", "tags"):
+            resource.update_search_vector()
 
     def with_provider(self):
         return self.select_related("provider_network", "provider_structure", "restricted_to")
@@ -215,6 +216,9 @@ class Resource(models.Model):
     moderated_at = models.DateTimeField("modéré le", null=True, blank=True)
     published_at = models.DateTimeField("publié le", null=True, blank=True, db_index=True)
     download_count = models.PositiveIntegerField("téléchargements", default=0)
+    # French full-text vector of title and tags (weight A) and summary (B), accents removed; kept up to
+    # date by `save` on PostgreSQL, unused (NULL) on SQLite.
+    search_vector = SearchVectorField("index de recherche", null=True, editable=False)
 
     objects = ResourceQuerySet.as_manager()
 
@@ -270,8 +274,25 @@ class Resource(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or SEARCHED_FIELDS.intersection(update_fields):
+            self.update_search_vector()
+
     def get_absolute_url(self):
         return reverse("toolbox:detail", args=[self.pk])
+
+    def update_search_vector(self):
+        if connections[self._state.db or "default"].vendor != "postgresql":
+            return
+        # Accents are removed here, in Python, so that PostgreSQL needs no unaccent extension.
+        vector = (
+            SearchVector(Value(strip_accents(self.title)), weight="A", config="french")
+            + SearchVector(Value(strip_accents(self.tags)), weight="A", config="french")
+            + SearchVector(Value(strip_accents(self.summary)), weight="B", config="french")
+        )
+        Resource.objects.using(self._state.db).filter(pk=self.pk).update(search_vector=vector)
 
     @property
     def provider(self):

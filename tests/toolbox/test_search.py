@@ -90,3 +90,23 @@ def test_search_respects_visibility(client, other_editor, uriae):
     client.force_login(other_editor)
     response = client.get(reverse("toolbox:browse"), {"q": "affiches"})
     assert response.context["page"].paginator.count == 0
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="The stored search vector exists on PostgreSQL only")
+def test_stored_vector_follows_edits_and_bulk_imports(catalogue, uriae):
+    finance = catalogue["finance"]
+    finance.title = "Plan de trésorerie"
+    finance.save()
+    assert _search("tresoreries") == {"Plan de trésorerie"}
+    assert _search("financement") == set()
+    Resource.objects.bulk_create([Resource(**{**_fields(finance), "title": "Audit énergétique"})])
+    assert _search("audit") == set()  # bulk_create bypasses save()
+    Resource.objects.filter(search_vector__isnull=True).refresh_search_vectors()
+    assert _search("audits energetiques") == {"Audit énergétique"}
+
+
+def _fields(resource):
+    return {
+        name: getattr(resource, name)
+        for name in ("summary", "axis", "category", "provider_network", "url", "status", "moderated_at", "published_at")
+    }
