@@ -106,7 +106,5 @@ def test_stored_vector_follows_edits_and_bulk_imports(catalogue, uriae):
 
 
 def _fields(resource):
-    return {
-        name: getattr(resource, name)
-        for name in ("summary", "axis", "category", "provider_network", "url", "status", "moderated_at", "published_at")
-    }
+    names = ("summary", "axis", "category", "provider_network", "url", "status", "moderated_at", "published_at")
+    return {name: getattr(resource, name) for name in names}
