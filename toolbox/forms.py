@@ -8,7 +8,7 @@ from siae_portal.reference import STRUCTURE_KINDS
 from siae_portal.uploads import ACCEPTED_LABEL, validate_upload
 
 from .calculations import normalize_tags
-from .models import KIND_CODES, Axis, Category, Resource
+from .models import KIND_CODES, Axis, Category, Resource, member_of_network_condition
 
 
 def provider_structures_for(user):
@@ -24,10 +24,9 @@ def provider_structures_for(user):
 
 def member_networks_for(user):
     """Networks the user belongs to (advisor, or staff of a member structure); all for admins."""
-    scope = user.scope
-    if scope.is_admin:
+    if user.scope.is_admin:
         return Network.objects.all()
-    return Network.objects.filter(Q(pk__in=scope.network_ids) | Q(structures__in=scope.structure_ids)).distinct()
+    return Network.objects.filter(member_of_network_condition(user, "pk"))
 
 
 class ResourceForm(forms.ModelForm):
