@@ -34,6 +34,11 @@ def strip_accents(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+def searchable_text(*parts: str) -> str:
+    """Text as the plain search compares it: without accents, in lower case ("Prévention" -> "prevention")."""
+    return strip_accents(" ".join(part for part in parts if part)).lower()
+
+
 def download_filename(title: str, extension: str) -> str:
     """A safe, readable file name for a download: "Grille d'entretien" + "pdf" -> "grille-d-entretien.pdf"."""
     slug = re.sub(r"[^a-z0-9]+", "-", strip_accents(title).lower()).strip("-")[:80].strip("-") or "ressource"

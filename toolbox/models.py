@@ -12,7 +12,7 @@ from dossiers.models import Network, Structure
 from siae_portal.reference import STRUCTURE_KINDS
 from siae_portal.uploads import UploadValidator
 
-from .calculations import human_size, search_words, strip_accents
+from .calculations import human_size, search_words, searchable_text, strip_accents
 
 KIND_CODES = [code for code, _ in STRUCTURE_KINDS]
 SEARCHED_FIELDS = frozenset({"title", "summary", "tags"})
@@ -130,17 +130,16 @@ class ResourceQuerySet(models.QuerySet):
             query = SearchQuery(strip_accents(text), config="french", search_type="websearch")
             # The stored vector (GIN-indexed) is matched with @@; rank orders by relevance.
             return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
-        words = search_words(text)
         queryset = self
-        for word in words:
-            queryset = queryset.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(tags__icontains=word))
+        for word in search_words(searchable_text(text)):
+            queryset = queryset.filter(search_text__contains=word)
         return queryset
 
-    def refresh_search_vectors(self):
-        """Recompute the stored search vectors (after a bulk import that bypassed `save`); one UPDATE
-        per resource, PostgreSQL only."""
+    def refresh_search_index(self):
+        """Recompute the stored search text and vectors (after a bulk import that bypassed `save`); one
+        UPDATE per resource."""
         for resource in self.only("pk", "title", "summary", "tags"):
-            resource.update_search_vector()
+            resource.update_search_index()
 
     def with_provider(self):
         return self.select_related("provider_network", "provider_structure", "restricted_to")
@@ -216,8 +215,9 @@ class Resource(models.Model):
     moderated_at = models.DateTimeField("modéré le", null=True, blank=True)
     published_at = models.DateTimeField("publié le", null=True, blank=True, db_index=True)
     download_count = models.PositiveIntegerField("téléchargements", default=0)
-    # French full-text vector of title and tags (weight A) and summary (B), accents removed; kept up to
-    # date by `save` on PostgreSQL, unused (NULL) on SQLite.
+    # Kept up to date by `save`: title, tags and summary without accents, in lower case (plain search on
+    # SQLite), and their French full-text vector, title and tags weighing more (PostgreSQL only).
+    search_text = models.TextField("texte de recherche", blank=True, editable=False)
     search_vector = SearchVectorField("index de recherche", null=True, editable=False)
 
     objects = ResourceQuerySet.as_manager()
@@ -275,24 +275,31 @@ class Resource(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or SEARCHED_FIELDS.intersection(update_fields):
-            self.update_search_vector()
+        searched_fields_change = update_fields is None or bool(SEARCHED_FIELDS.intersection(update_fields))
+        if searched_fields_change:
+            self.search_text = searchable_text(self.title, self.tags, self.summary)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+        if searched_fields_change and connections[self._state.db].vendor == "postgresql":
+            self.update_search_index()
 
     def get_absolute_url(self):
         return reverse("toolbox:detail", args=[self.pk])
 
-    def update_search_vector(self):
-        if connections[self._state.db or "default"].vendor != "postgresql":
-            return
-        # Accents are removed here, in Python, so that PostgreSQL needs no unaccent extension.
-        vector = (
-            SearchVector(Value(strip_accents(self.title)), weight="A", config="french")
-            + SearchVector(Value(strip_accents(self.tags)), weight="A", config="french")
-            + SearchVector(Value(strip_accents(self.summary)), weight="B", config="french")
-        )
-        Resource.objects.using(self._state.db).filter(pk=self.pk).update(search_vector=vector)
+    def update_search_index(self):
+        """Store the search text, and on PostgreSQL the French vector, of this resource (one UPDATE)."""
+        self.search_text = searchable_text(self.title, self.tags, self.summary)
+        changes = {"search_text": self.search_text}
+        if connections[self._state.db or "default"].vendor == "postgresql":
+            # Accents are removed here, in Python, so that PostgreSQL needs no unaccent extension.
+            changes["search_vector"] = (
+                SearchVector(Value(strip_accents(self.title)), weight="A", config="french")
+                + SearchVector(Value(strip_accents(self.tags)), weight="A", config="french")
+                + SearchVector(Value(strip_accents(self.summary)), weight="B", config="french")
+            )
+        Resource.objects.using(self._state.db).filter(pk=self.pk).update(**changes)
 
     @property
     def provider(self):

@@ -1,4 +1,11 @@
-from toolbox.calculations import download_filename, human_size, normalize_tags, search_words, strip_accents
+from toolbox.calculations import (
+    download_filename,
+    human_size,
+    normalize_tags,
+    search_words,
+    searchable_text,
+    strip_accents,
+)
 
 
 def test_normalize_tags():
@@ -17,6 +24,10 @@ def test_search_words():
 
 def test_strip_accents():
     assert strip_accents("Prévention, sécurité, œuvre, à") == "Prevention, securite, œuvre, a"
+
+
+def test_searchable_text():
+    assert searchable_text("Prévention", "", "SÉCURITÉ, Œuvre") == "prevention securite, œuvre"
 
 
 def test_download_filename():

@@ -72,6 +72,22 @@ def test_sqlite_search_is_a_plain_substring_search(catalogue):
     assert _search("ENTRETIEN") == {"Grille d'entretien de recrutement"}
     assert _search("entretiens") == set()  # no stemming on SQLite
     assert _search("financ") == {"Plan de financement"}  # substrings match
+    assert _search("PREVENTION Sécurite") == {"Série de 12 affiches de prévention des risques"}  # no accents, no case
+
+
+@pytest.mark.skipif(POSTGRESQL, reason="SQLite has a plain, case-insensitive substring search")
+def test_sqlite_search_text_follows_edits_and_bulk_imports(catalogue):
+    finance = catalogue["finance"]
+    finance.title = "Plan de trésorerie"
+    finance.save(update_fields=["title"])
+    assert _search("tresorerie") == {"Plan de trésorerie"}
+    finance.status = "published"
+    finance.save(update_fields=["status"])  # no searched field: the stored text stays
+    assert Resource.objects.get(pk=finance.pk).search_text.startswith("plan de tresorerie")
+    Resource.objects.bulk_create([Resource(**{**_fields(finance), "title": "Audit énergétique"})])
+    assert _search("audit") == set()
+    Resource.objects.filter(search_text="").refresh_search_index()
+    assert _search("audit energetique") == {"Audit énergétique"}
 
 
 def test_browse_search_on_the_active_database(client, other_editor, catalogue):
@@ -101,7 +117,8 @@ def test_stored_vector_follows_edits_and_bulk_imports(catalogue, uriae):
     assert _search("financement") == set()
     Resource.objects.bulk_create([Resource(**{**_fields(finance), "title": "Audit énergétique"})])
     assert _search("audit") == set()  # bulk_create bypasses save()
-    Resource.objects.filter(search_vector__isnull=True).refresh_search_vectors()
+    Resource.objects.filter(search_vector__isnull=True).refresh_search_index()
+    assert not Resource.objects.filter(search_text="").exists()
     assert _search("audits energetiques") == {"Audit énergétique"}
 
 
