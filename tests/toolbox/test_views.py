@@ -286,3 +286,23 @@ def test_nav_entry(client, editor):
     client.force_login(editor)
     response = client.get(reverse("home"))
     assert f'href="{reverse("toolbox:browse")}">Boîte à outils</a>' in response.text
+
+
+def test_detail_and_propose_pages_have_a_constant_number_of_queries(
+    client, advisor, proposal, restricted_resource, django_assert_max_num_queries
+):
+    client.force_login(advisor)
+    for resource in (proposal, restricted_resource):
+        with django_assert_max_num_queries(7):
+            response = client.get(reverse("toolbox:detail", args=[resource.pk]))
+        assert response.status_code == 200
+    with django_assert_max_num_queries(7):
+        assert client.get(reverse("toolbox:propose")).status_code == 200
+
+
+def test_restricted_link_is_404_to_non_members(client, other_editor, editor, uriae):
+    resource = ResourceFactory(provider_network=uriae, restricted_to=uriae, url="https://uriae.example.org/lea")
+    client.force_login(other_editor)
+    assert client.get(reverse("toolbox:link", args=[resource.pk])).status_code == 404
+    client.force_login(editor)
+    assert client.get(reverse("toolbox:link", args=[resource.pk])).url == "https://uriae.example.org/lea"
