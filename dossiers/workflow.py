@@ -144,8 +144,9 @@ def transition_errors(
             "vous pouvez transmettre directement à la DDTEFP."
         )
     if transition.needs_complete_answers and missing_answers:
+        listed = " ; ".join(m.rstrip(". ") for m in missing_answers)
         errors.append(
-            "Le dossier ne peut pas être transmis : "
-            f"{len(missing_answers)} réponse(s) obligatoire(s) manquante(s) : " + " ; ".join(m.rstrip(". ") for m in missing_answers) + "."
+            f"Le dossier ne peut pas être transmis : {len(missing_answers)} réponse(s) obligatoire(s) "
+            f"manquante(s) : {listed}."
         )
     return errors
