@@ -88,3 +88,17 @@ def set_status(dossier, status):
 def complete_dossier(dossier):
     answer_all_required(dossier)
     return dossier
+
+
+@pytest.fixture(scope="session")
+def _plain_http_for_live_server():
+    """The live server builds its middleware once, at start: SecurityMiddleware must not redirect
+    to HTTPS there (the autouse settings fixture comes too late for it)."""
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(scope="session")
+def live_server(_plain_http_for_live_server, live_server):
+    return live_server
