@@ -221,6 +221,7 @@ class DossierFilterForm(forms.Form):
             (str(c.year), str(c)) for c in campaigns
         ]
         self.default_campaign = default_campaign
+        self.fields["campaign"].initial = str(default_campaign.year) if default_campaign else self.ALL
         self.fields["status"].choices = [("", "Tous les statuts"), *Dossier.Status.choices]
 
     def selected_campaign(self):

@@ -367,6 +367,17 @@ def dossier_list(request):
     export_params = params.copy()
     export_params["export"] = "csv"
     startable = _startable_dossiers(request.user) if scope.editor_structure_ids else []
+    selected = filter_form.selected_campaign()
+    not_started = []
+    if scope.network_ids and selected is not None:
+        # Advisors also need the structures that have not even opened their dossier.
+        not_started = list(
+            Structure.objects.filter(networks__in=scope.network_ids)
+            .exclude(dossiers__campaign=selected)
+            .distinct()
+            .order_by("name")
+            .values_list("name", flat=True)
+        )
     return render(
         request,
         "dossiers/dossier_list.html",
@@ -378,6 +389,7 @@ def dossier_list(request):
             "querystring": params.urlencode(),
             "export_querystring": export_params.urlencode(),
             "startable": startable,
+            "not_started": not_started,
             "show_filters": not siae_only,
         },
     )

@@ -590,3 +590,12 @@ def test_home_panel_shows_the_campaign(client, editor, advisor, campaign, dossie
     client.force_login(advisor)
     response = client.get(reverse("home"))
     assert "Voir les 1 dossier 2009" in response.text
+
+
+def test_advisor_sees_which_structures_have_not_started(client, advisor, campaign, dossier, uriae):
+    StructureFactory(name="Atelier Sans Dossier", networks=[uriae])
+    client.force_login(advisor)
+    response = client.get(reverse("dossiers:dossier_list"))
+    assert response.context["not_started"] == ["Atelier Sans Dossier"]
+    assert "1 structure de votre réseau n'a pas encore ouvert son dossier 2009" in response.text
+    assert response.context["filter_form"]["campaign"].value() == "2009"
