@@ -10,6 +10,7 @@ from django.db import transaction
 from accounts.models import Membership, User
 
 from . import services
+from .demo import DEMO_STRUCTURES
 from .models import Answer, Campaign, Dossier, Question, Structure
 
 LONG, SHORT, YES_NO, NUMBER, DATE, CHOICE, FILE = (
@@ -487,7 +488,8 @@ def seed(stdout, **options):
         campaigns[year] = campaign
 
     admin = User.objects.filter(is_staff=True).order_by("pk").first()
-    structures = {s.name: s for s in Structure.objects.all()}
+    # Only the regional demo structures: the national scale adds thousands that need no dossier.
+    structures = {s.name: s for s in Structure.objects.filter(name__in=[row[0] for row in DEMO_STRUCTURES])}
 
     def editor_of(structure):
         membership = (
@@ -498,7 +500,7 @@ def seed(stdout, **options):
         )
         return membership.user if membership else admin
 
-    # 2008: every demo structure of a network, answered and acknowledged.
+    # 2008: every demo structure, answered and acknowledged.
     created_2008 = 0
     for structure in structures.values():
         dossier, created = Dossier.objects.get_or_create(

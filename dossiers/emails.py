@@ -1,6 +1,5 @@
 """E-mails sent on each transition, in French, one message per recipient."""
 
-from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.urls import reverse
 
@@ -63,8 +62,7 @@ def notify_transition(dossier, log, base_url: str = "") -> int:
         lines += ["", "Commentaire :", log.comment]
     lines += [
         "",
-        f"Consulter le dossier : {base_url or getattr(settings, 'PORTAL_BASE_URL', '')}"
-        f"{reverse('dossiers:detail', args=[dossier.pk])}",
+        f"Consulter le dossier : {base_url}{reverse('dossiers:detail', args=[dossier.pk])}",
         "",
         "— Portail OS-IAE (message automatique, merci de ne pas y répondre)",
     ]

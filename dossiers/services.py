@@ -146,7 +146,9 @@ def freeze_snapshot(dossier: Dossier, user) -> Snapshot:
     return Snapshot.objects.create(dossier=dossier, number=number, created_by=user, answers=frozen)
 
 
-def apply_transition(dossier: Dossier, name: str, user, *, comment: str = "", notify: bool = True) -> Dossier:
+def apply_transition(
+    dossier: Dossier, name: str, user, *, comment: str = "", notify: bool = True, base_url: str = ""
+) -> Dossier:
     """Move the dossier through transition `name`. PermissionDenied when the user may not make it
     from this state; TransitionRefused (French reasons) when its conditions are not met."""
     transition = workflow.TRANSITIONS.get(name)
@@ -185,7 +187,7 @@ def apply_transition(dossier: Dossier, name: str, user, *, comment: str = "", no
             comment=comment.strip(),
         )
     if notify:
-        emails.notify_transition(locked, log)
+        emails.notify_transition(locked, log, base_url=base_url)
     return locked
 
 

@@ -243,7 +243,13 @@ def dossier_transition(request, pk, name):
     form = TransitionForm(data=request.POST)
     form.is_valid()
     try:
-        apply_transition(dossier, name, request.user, comment=form.cleaned_data.get("comment", ""))
+        apply_transition(
+            dossier,
+            name,
+            request.user,
+            comment=form.cleaned_data.get("comment", ""),
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
     except TransitionRefused as refused:
         for error in refused.errors:
             messages.error(request, error)

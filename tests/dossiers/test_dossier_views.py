@@ -599,3 +599,19 @@ def test_advisor_sees_which_structures_have_not_started(client, advisor, campaig
     assert response.context["not_started"] == ["Atelier Sans Dossier"]
     assert "1 structure de votre réseau n'a pas encore ouvert son dossier 2009" in response.text
     assert response.context["filter_form"]["campaign"].value() == "2009"
+
+
+def test_the_email_links_to_the_dossier(client, editor, dossier, advisor):
+    client.force_login(editor)
+    client.post(reverse("dossiers:transition", args=[dossier.pk, "ask_review"]))
+    assert f"http://testserver/dossiers/{dossier.pk}/" in mail.outbox[0].body
+    assert mail.outbox[0].to == [advisor.email]
+
+
+def test_dossier_pages_query_counts_do_not_grow_with_answers(client, editor, dossier, django_assert_max_num_queries):
+    answer_all_required(dossier)
+    client.force_login(editor)
+    with django_assert_max_num_queries(14):
+        client.get(reverse("dossiers:detail", args=[dossier.pk]))
+    with django_assert_max_num_queries(10):
+        client.get(reverse("dossiers:axis", args=[dossier.pk, 1]))
