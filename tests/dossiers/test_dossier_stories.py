@@ -13,8 +13,23 @@ from tests.personas import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _log_in(browser, live_server, user):
-    page = browser.new_page(locale="fr-FR")
+@pytest.fixture
+def log_in(browser, live_server):
+    """Log a persona in through the login form, each in its own browser context (closed at the end,
+    so that no request reaches the live server after the test)."""
+    contexts = []
+
+    def log_in(user):
+        context = browser.new_context(locale="fr-FR")
+        contexts.append(context)
+        return _log_in(context.new_page(), live_server, user)
+
+    yield log_in
+    for context in contexts:
+        context.close()
+
+
+def _log_in(page, live_server, user):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Adresse e-mail").fill(user.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
@@ -33,9 +48,9 @@ def _status(page):
     return page.locator("[data-status]").first
 
 
-def test_review_story(browser, live_server, campaign, editor, advisor, structure):
+def test_review_story(log_in, live_server, campaign, editor, advisor, structure):
     # The editor starts the dossier from the home page and fills the four axes.
-    page = _log_in(browser, live_server, editor)
+    page = log_in(editor)
     page.get_by_role("button", name="Commencer le dossier 2009 de Nord Recyclage").click()
     expect(_status(page)).to_have_text("brouillon")
     page.get_by_role("link", name=re.compile("Axe 1 ·")).click()
@@ -56,7 +71,7 @@ def test_review_story(browser, live_server, campaign, editor, advisor, structure
     expect(_status(page)).to_have_text("en relecture par le réseau")
 
     # The advisor comments axis 3 and asks for changes.
-    advisor_page = _log_in(browser, live_server, advisor)
+    advisor_page = log_in(advisor)
     dossier = Dossier.objects.get()
     _open_dossier(advisor_page, live_server, dossier)
     advisor_page.get_by_role("link", name=re.compile("Axe 3 ·")).click()
@@ -90,20 +105,20 @@ def test_review_story(browser, live_server, campaign, editor, advisor, structure
     assert dossier.answers.get(question__code="plan_formation").value.startswith("CACES R489")
 
 
-def test_complement_story(browser, live_server, campaign, editor, agent, structure):
+def test_complement_story(log_in, live_server, campaign, editor, agent, structure):
     dossier, _ = services.open_dossier(structure, campaign)
     answer_all_required(dossier, editor)
     services.apply_transition(dossier, "submit", editor, notify=False)
 
     # The agent asks for a complement.
-    agent_page = _log_in(browser, live_server, agent)
+    agent_page = log_in(agent)
     _open_dossier(agent_page, live_server, dossier)
     agent_page.get_by_label("Commentaire (obligatoire)").fill("Joignez l'organigramme de la structure.")
     agent_page.get_by_role("button", name="Demander un complément").click()
     expect(_status(agent_page)).to_have_text("complément demandé")
 
     # The editor completes the dossier and transmits the complement.
-    page = _log_in(browser, live_server, editor)
+    page = log_in(editor)
     _open_dossier(page, live_server, dossier)
     expect(page.get_by_text("Joignez l'organigramme de la structure.")).to_be_visible()
     page.get_by_role("link", name=re.compile("Axe 1 ·")).click()

@@ -615,3 +615,16 @@ def test_dossier_pages_query_counts_do_not_grow_with_answers(client, editor, dos
         client.get(reverse("dossiers:detail", args=[dossier.pk]))
     with django_assert_max_num_queries(10):
         client.get(reverse("dossiers:axis", args=[dossier.pk, 1]))
+
+
+def test_a_reader_sees_every_answer_and_the_attachment_link_but_no_form(client, reader, dossier):
+    answer_all_required(dossier)
+    attachment = _attachment(dossier)
+    client.force_login(reader)
+    response = client.get(reverse("dossiers:axis", args=[dossier.pk, 1]))
+    assert response.context["form"] is None
+    assert "Réponse à presentation" in response.text and "Oui" in response.text
+    assert reverse("dossiers:attachment", args=[dossier.pk, attachment.pk]) in response.text
+    assert "<textarea" not in response.text
+    detail = client.get(reverse("dossiers:detail", args=[dossier.pk])).text
+    assert "Transmettre" not in detail and "Reprendre les réponses" not in detail
