@@ -332,3 +332,18 @@ def test_question_applies_to_kinds(campaign):
     assert question.applies_to("ACI") and not question.applies_to("EI")
     assert Question.objects.get(campaign=campaign, code="presentation").applies_to("ETTI")
     assert StructureFactory.build(kind="EI")
+
+
+def test_question_validation(campaign):
+    from django.core.exceptions import ValidationError
+
+    question = Question(campaign=campaign, axis=1, section="S", code="c", label="L", answer_type="choice")
+    with pytest.raises(ValidationError) as error:
+        question.full_clean()
+    assert "au moins deux options" in str(error.value)
+    question.options, question.kinds = "A\nB", ["EI", "XYZ"]
+    with pytest.raises(ValidationError) as error:
+        question.full_clean()
+    assert "Types de SIAE inconnus" in str(error.value)
+    question.kinds = ["EI"]
+    question.full_clean()

@@ -628,3 +628,18 @@ def test_a_reader_sees_every_answer_and_the_attachment_link_but_no_form(client, 
     assert "<textarea" not in response.text
     detail = client.get(reverse("dossiers:detail", args=[dossier.pk])).text
     assert "Transmettre" not in detail and "Reprendre les réponses" not in detail
+
+
+def test_anonymous_posts_change_nothing(client, dossier, campaign, structure):
+    urls = [
+        reverse("dossiers:axis", args=[dossier.pk, 1]),
+        reverse("dossiers:comment", args=[dossier.pk, 1]),
+        reverse("dossiers:transition", args=[dossier.pk, "ask_review"]),
+        reverse("dossiers:reuse", args=[dossier.pk]),
+        reverse("dossiers:dossier_start", args=[structure.pk, campaign.year]),
+    ]
+    for url in urls:
+        response = client.post(url, {"text": "x", "version": 0})
+        assert response.status_code == 302 and "/login/" in response.url
+    dossier.refresh_from_db()
+    assert dossier.status == "draft" and not dossier.answers.exists() and not AxisComment.objects.exists()
