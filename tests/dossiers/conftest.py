@@ -88,22 +88,3 @@ def set_status(dossier, status):
 def complete_dossier(dossier):
     answer_all_required(dossier)
     return dossier
-
-
-@pytest.fixture(scope="session")
-def _plain_http_for_live_server():
-    """The live server builds its middleware once, at start: SecurityMiddleware must not redirect
-    to HTTPS there (the autouse settings fixture comes too late for it)."""
-    from django.conf import settings
-    from django.db import connections
-
-    settings.SECURE_SSL_REDIRECT = False
-    # Persistent connections would outlive the server's request threads and block the teardown
-    # of the PostgreSQL test database.
-    for connection in connections.all():
-        connection.settings_dict["CONN_MAX_AGE"] = 0
-
-
-@pytest.fixture(scope="session")
-def live_server(_plain_http_for_live_server, live_server):
-    return live_server

@@ -19,6 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        options = {key: value for key, value in options.items() if key not in {"stdout", "stderr"}}
         for dotted in SEEDERS:
             with transaction.atomic():
                 import_module(dotted).seed(self.stdout, **options)
