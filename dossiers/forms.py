@@ -1,10 +1,13 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from siae_portal.reference import DEPARTEMENTS, STRUCTURE_KINDS, departement_label
+from siae_portal.uploads import ACCEPTED_LABEL, MAX_UPLOAD_SIZE, megabytes, validate_upload
 
-from .models import Structure
+from .models import Dossier, Question, Structure
 from .validators import normalize_siret
 
 IDENTITY_FIELDS = ["siret", "kind", "departement", "insertion_posts_etp"]
@@ -65,3 +68,180 @@ class StructureFilterForm(forms.Form):
         if data["departement"]:
             queryset = queryset.filter(departement=data["departement"])
         return queryset.search(data["q"])
+
+
+# --- Dossiers -----------------------------------------------------------------------------------
+
+REQUIRED_HINT = "Réponse obligatoire pour transmettre le dossier."
+
+
+def question_field_name(question) -> str:
+    return f"q_{question.pk}"
+
+
+class AxisForm(forms.Form):
+    """The questions of one axis for one structure, all optional while drafting (required ones
+    are enforced at transmission). A file question also gets a "remove" box when answered."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, questions, answers, version, attachment_url=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.fields["version"].initial = version
+        for question in questions:
+            answer = answers.get(question.pk)
+            name = question_field_name(question)
+            self.fields[name] = self._field_for(question)
+            help_parts = [question.help_text] if question.help_text else []
+            if question.required:
+                help_parts.append(REQUIRED_HINT)
+            if question.answer_type == Question.AnswerType.FILE:
+                help_parts.append(f"Formats acceptés : {ACCEPTED_LABEL}, {megabytes(MAX_UPLOAD_SIZE)} au plus.")
+                if answer is not None and answer.attachment:
+                    link = attachment_url(answer) if attachment_url else ""
+                    self.fields[f"{name}_clear"] = forms.BooleanField(
+                        label=f"Retirer la pièce jointe « {answer.attachment_name} »", required=False
+                    )
+                    help_parts.append(
+                        format_html('Pièce actuelle : <a href="{}">{}</a>.', link, answer.attachment_name)
+                    )
+            elif answer is not None:
+                self.fields[name].initial = answer.value
+            self.fields[name].help_text = mark_safe(" ".join(conditional_escape(p) for p in help_parts))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    @staticmethod
+    def _field_for(question):
+        label = question.label + (" *" if question.required else "")
+        kind = question.answer_type
+        types = Question.AnswerType
+        if kind == types.LONG_TEXT:
+            return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 5}))
+        if kind == types.SHORT_TEXT:
+            return forms.CharField(label=label, required=False, max_length=250)
+        if kind == types.YES_NO:
+            return forms.ChoiceField(
+                label=label, required=False, choices=[("oui", "Oui"), ("non", "Non")], widget=forms.RadioSelect
+            )
+        if kind == types.NUMBER:
+            return forms.DecimalField(label=label, required=False, max_digits=14, decimal_places=2, localize=True)
+        if kind == types.DATE:
+            return forms.DateField(
+                label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            )
+        if kind == types.CHOICE:
+            options = question.option_list
+            return forms.ChoiceField(
+                label=label, required=False, choices=[("", "— non renseigné —"), *[(o, o) for o in options]]
+            )
+        return forms.FileField(label=label, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        for question in self.questions:
+            if question.answer_type != Question.AnswerType.FILE:
+                continue
+            name = question_field_name(question)
+            uploaded = cleaned.get(name)
+            if uploaded:
+                try:
+                    validate_upload(uploaded)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
+
+    def answer_values(self):
+        """({question: text} for non-file questions, {question: file}, {questions to clear})."""
+        values, files, clears = {}, {}, set()
+        for question in self.questions:
+            name = question_field_name(question)
+            value = self.cleaned_data.get(name)
+            if question.answer_type == Question.AnswerType.FILE:
+                if value:
+                    files[question] = value
+                elif self.cleaned_data.get(f"{name}_clear"):
+                    clears.add(question)
+                continue
+            if value is None:
+                text = ""
+            elif question.answer_type == Question.AnswerType.NUMBER:
+                text = format(value.normalize(), "f")
+            elif question.answer_type == Question.AnswerType.DATE:
+                text = value.isoformat()
+            else:
+                text = str(value).strip()
+            values[question] = text
+        return values, files, clears
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(
+        label="Commentaire",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Obligatoire pour demander des modifications ou un complément.",
+    )
+
+
+class AxisCommentForm(forms.Form):
+    text = forms.CharField(label="Votre commentaire sur cet axe", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError("Le commentaire est vide.")
+        return text
+
+
+class DossierFilterForm(forms.Form):
+    ALL = "toutes"
+
+    campaign = forms.ChoiceField(label="Campagne", required=False)
+    kind = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous les types"), *STRUCTURE_KINDS])
+    departement = forms.ChoiceField(
+        label="Département",
+        required=False,
+        choices=[("", "Tous les départements")] + [(code, departement_label(code)) for code in DEPARTEMENTS],
+    )
+    status = forms.ChoiceField(label="Statut", required=False)
+
+    def __init__(self, *args, campaigns, default_campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaigns = {str(c.year): c for c in campaigns}
+        self.fields["campaign"].choices = [(self.ALL, "Toutes les campagnes")] + [
+            (str(c.year), str(c)) for c in campaigns
+        ]
+        self.default_campaign = default_campaign
+        self.fields["campaign"].initial = str(default_campaign.year) if default_campaign else self.ALL
+        self.fields["status"].choices = [("", "Tous les statuts"), *Dossier.Status.choices]
+
+    def selected_campaign(self):
+        """The campaign chosen (the default one when none is given), or None for all campaigns."""
+        choice = self.cleaned_data.get("campaign") if self.is_bound and self.is_valid() else ""
+        if choice == self.ALL:
+            return None
+        return self.campaigns.get(choice) or self.default_campaign
+
+    def filter(self, queryset):
+        campaign = self.selected_campaign()
+        if campaign is not None:
+            queryset = queryset.filter(campaign=campaign)
+        if not (self.is_bound and self.is_valid()):
+            return queryset
+        data = self.cleaned_data
+        if data["kind"]:
+            queryset = queryset.filter(structure__kind=data["kind"])
+        if data["departement"]:
+            queryset = queryset.filter(structure__departement=data["departement"])
+        if data["status"]:
+            queryset = queryset.filter(status=data["status"])
+        return queryset

@@ -113,3 +113,328 @@ class Structure(models.Model):
     def siret_display(self):
         s = self.siret
         return f"{s[:3]} {s[3:6]} {s[6:9]} {s[9:]}"
+
+
+# --- Campaigns, questionnaires and dossiers ---------------------------------------------------
+
+AXIS_CHOICES = [
+    (1, "Axe 1 · Accueil et intégration en milieu de travail"),
+    (2, "Axe 2 · Accompagnement social et professionnel"),
+    (3, "Axe 3 · Formation des salariés en insertion"),
+    (4, "Axe 4 · Contribution à l'activité économique et au développement territorial"),
+]
+AXIS_LABELS = dict(AXIS_CHOICES)
+
+
+class CampaignQuerySet(models.QuerySet):
+    def opened(self, today=None):
+        from django.utils import timezone
+
+        return self.filter(opens_on__lte=today or timezone.localdate())
+
+
+class Campaign(models.Model):
+    year = models.PositiveSmallIntegerField("année de conventionnement", unique=True)
+    title = models.CharField("intitulé", max_length=200)
+    opens_on = models.DateField("ouverture")
+    submission_deadline = models.DateField("date limite de transmission à la DDTEFP")
+    review_deadline = models.DateField("date limite de relecture par les réseaux")
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "campagne"
+        verbose_name_plural = "campagnes"
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(submission_deadline__gte=models.F("opens_on")), name="campaign_submission_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_deadline__gte=models.F("opens_on")), name="campaign_review_after_opening"
+            ),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="campaign_year_plausible"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} · {self.title}"
+
+    def previous(self):
+        return Campaign.objects.filter(year__lt=self.year).order_by("-year").first()
+
+
+class Question(models.Model):
+    class AnswerType(models.TextChoices):
+        LONG_TEXT = "long_text", "texte long"
+        SHORT_TEXT = "short_text", "texte court"
+        YES_NO = "yes_no", "oui / non"
+        NUMBER = "number", "nombre"
+        DATE = "date", "date"
+        CHOICE = "choice", "un choix parmi des options"
+        FILE = "file", "pièce jointe"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="questions", verbose_name="campagne")
+    axis = models.PositiveSmallIntegerField("axe", choices=AXIS_CHOICES)
+    section = models.CharField("rubrique", max_length=200, help_text="Titre de la rubrique dans l'axe.")
+    code = models.SlugField(
+        "code",
+        max_length=60,
+        help_text="Identifiant stable d'une année sur l'autre : il sert à reprendre les réponses de l'an dernier.",
+    )
+    label = models.CharField("question", max_length=500)
+    help_text = models.TextField("aide", blank=True)
+    answer_type = models.CharField("type de réponse", max_length=12, choices=AnswerType, default=AnswerType.LONG_TEXT)
+    options = models.TextField("options", blank=True, help_text="Pour « un choix parmi des options » : une par ligne.")
+    required = models.BooleanField("obligatoire", default=False)
+    kinds = models.JSONField(
+        "types de SIAE concernés", default=list, blank=True, help_text="Vide : la question concerne tous les types."
+    )
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "question"
+        verbose_name_plural = "questions"
+        ordering = ["campaign", "axis", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "code"], name="question_code_unique_in_campaign"),
+            models.CheckConstraint(condition=Q(axis__gte=1, axis__lte=4), name="question_axis_1_to_4"),
+            models.CheckConstraint(
+                condition=Q(answer_type__in=["long_text", "short_text", "yes_no", "number", "date", "choice", "file"]),
+                name="question_answer_type_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign.year} · axe {self.axis} · {self.label}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        known = {code for code, _ in STRUCTURE_KINDS}
+        if not isinstance(self.kinds, list) or not set(self.kinds) <= known:
+            raise ValidationError({"kinds": "Types de SIAE inconnus : choisissez parmi EI, ETTI, AI, ACI."})
+        if self.answer_type == self.AnswerType.CHOICE and len(self.option_list) < 2:
+            raise ValidationError({"options": "Indiquez au moins deux options, une par ligne."})
+
+    @property
+    def option_list(self) -> list[str]:
+        return [line.strip() for line in self.options.splitlines() if line.strip()]
+
+    def applies_to(self, kind: str) -> bool:
+        return not self.kinds or kind in self.kinds
+
+    @property
+    def kinds_display(self) -> str:
+        return ", ".join(self.kinds) if self.kinds else "tous"
+
+
+class DossierQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Dossiers the user may see: its structures' (SIAE staff), its network's structures'
+        (advisor), the transmitted ones of its département (DDTEFP agent), all (administrator)."""
+        from .workflow import AGENT_VISIBLE_STATUSES
+
+        scope = user.scope
+        if scope.is_admin:
+            return self.all()
+        if scope.is_empty:
+            return self.none()
+        condition = Q(structure_id__in=scope.structure_ids)
+        if scope.departements:
+            condition |= Q(structure__departement__in=scope.departements, status__in=AGENT_VISIBLE_STATUSES)
+        if scope.network_ids:
+            condition |= Q(
+                structure_id__in=Structure.networks.through.objects.filter(network_id__in=scope.network_ids).values(
+                    "structure_id"
+                )
+            )
+        return self.filter(condition)
+
+    def transmitted(self):
+        from .workflow import AGENT_VISIBLE_STATUSES
+
+        return self.filter(status__in=AGENT_VISIBLE_STATUSES)
+
+
+class Dossier(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "brouillon"
+        IN_REVIEW = "in_review", "en relecture par le réseau"
+        CHANGES_REQUESTED = "changes_requested", "modifications demandées"
+        APPROVED = "approved", "validé par le réseau"
+        SUBMITTED = "submitted", "transmis à la DDTEFP"
+        COMPLEMENT_REQUESTED = "complement_requested", "complément demandé"
+        ACKNOWLEDGED = "acknowledged", "reçu complet"
+
+    structure = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, related_name="dossiers", verbose_name="structure"
+    )
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="dossiers", verbose_name="campagne")
+    status = models.CharField("statut", max_length=24, choices=Status, default=Status.DRAFT, db_index=True)
+    # One version number per axis: an editor's save is refused if another saved the axis meanwhile.
+    version_axis_1 = models.PositiveIntegerField("version de l'axe 1", default=0)
+    version_axis_2 = models.PositiveIntegerField("version de l'axe 2", default=0)
+    version_axis_3 = models.PositiveIntegerField("version de l'axe 3", default=0)
+    version_axis_4 = models.PositiveIntegerField("version de l'axe 4", default=0)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("dernière modification", auto_now=True)
+    submitted_at = models.DateTimeField("transmis le", null=True, blank=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "dossier"
+        verbose_name_plural = "dossiers"
+        ordering = ["-campaign__year", "structure__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "campaign"], name="one_dossier_per_campaign"),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "draft",
+                        "in_review",
+                        "changes_requested",
+                        "approved",
+                        "submitted",
+                        "complement_requested",
+                        "acknowledged",
+                    ]
+                ),
+                name="dossier_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Dossier {self.campaign.year} · {self.structure.name}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("dossiers:detail", args=[self.pk])
+
+    @property
+    def is_editable_status(self) -> bool:
+        from .workflow import EDITABLE_STATUSES
+
+        return self.status in EDITABLE_STATUSES
+
+    def axis_version(self, axis: int) -> int:
+        return getattr(self, f"version_axis_{axis}")
+
+    def questions(self):
+        """The campaign's questions that apply to the structure's kind, in order (one query)."""
+        return [q for q in self.campaign.questions.all() if q.applies_to(self.structure.kind)]
+
+
+def attachment_path(answer, filename):
+    import uuid
+
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"dossiers/{answer.dossier_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class Answer(models.Model):
+    """An answer exists only when the question is answered (a cleared answer is deleted)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="answers", verbose_name="dossier")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers", verbose_name="question")
+    value = models.TextField("réponse", blank=True)
+    attachment = models.FileField("pièce jointe", upload_to=attachment_path, blank=True, max_length=200)
+    attachment_name = models.CharField("nom du fichier déposé", max_length=200, blank=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+    updated_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="modifiée par",
+    )
+
+    class Meta:
+        verbose_name = "réponse"
+        verbose_name_plural = "réponses"
+        constraints = [models.UniqueConstraint(fields=["dossier", "question"], name="one_answer_per_question")]
+
+    def __str__(self):
+        return f"{self.dossier} · {self.question.code}"
+
+    def display(self) -> str:
+        """The answer as a reader reads it."""
+        kind = self.question.answer_type
+        if kind == Question.AnswerType.FILE:
+            return self.attachment_name
+        if kind == Question.AnswerType.YES_NO:
+            return {"oui": "Oui", "non": "Non"}.get(self.value, self.value)
+        if kind == Question.AnswerType.DATE and self.value:
+            year, month, day = self.value.split("-")
+            return f"{day}/{month}/{year}"
+        if kind == Question.AnswerType.NUMBER:
+            return self.value.replace(".", ",")
+        return self.value
+
+
+class DossierTransition(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="transitions", verbose_name="dossier")
+    name = models.CharField("action", max_length=30)
+    from_status = models.CharField("statut de départ", max_length=24, choices=Dossier.Status)
+    to_status = models.CharField("nouveau statut", max_length=24, choices=Dossier.Status)
+    actor = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="dossier_transitions", verbose_name="auteur"
+    )
+    comment = models.TextField("commentaire", blank=True)
+    created_at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "changement de statut"
+        verbose_name_plural = "changements de statut"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.dossier} : {self.from_status} → {self.to_status}"
+
+
+class AxisComment(models.Model):
+    class AuthorRole(models.TextChoices):
+        ADVISOR = "advisor", "conseiller de réseau"
+        AGENT = "agent", "agent DDTEFP"
+        ADMIN = "admin", "administrateur"
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="comments", verbose_name="dossier")
+    axis = models.PositiveSmallIntegerField("axe", choices=AXIS_CHOICES)
+    author = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="axis_comments", verbose_name="auteur"
+    )
+    author_role = models.CharField("qualité", max_length=10, choices=AuthorRole)
+    text = models.TextField("commentaire")
+    created_at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "commentaire sur un axe"
+        verbose_name_plural = "commentaires sur les axes"
+        ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(axis__gte=1, axis__lte=4), name="comment_axis_1_to_4")]
+
+    def __str__(self):
+        return f"{self.dossier} · axe {self.axis} · {self.author}"
+
+
+class Snapshot(models.Model):
+    """The answers as they were transmitted to the DDTEFP, frozen."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="snapshots", verbose_name="dossier")
+    number = models.PositiveSmallIntegerField("numéro")
+    created_at = models.DateTimeField("transmis le", auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name="transmis par"
+    )
+    answers = models.JSONField("réponses figées", default=list)
+
+    class Meta:
+        verbose_name = "version transmise"
+        verbose_name_plural = "versions transmises"
+        ordering = ["dossier", "number"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "number"], name="snapshot_number_unique")]
+
+    def __str__(self):
+        return f"{self.dossier} · version {self.number}"

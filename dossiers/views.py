@@ -1,12 +1,32 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .forms import StructureFilterForm, StructureForm
-from .models import Network, Structure
-from .selectors import get_structure_for_user
+from siae_portal.exports import csv_response
+
+from .calculations import UNCHANGED, diff_snapshots, overall_progress, progress_by_axis
+from .forms import AxisCommentForm, AxisForm, DossierFilterForm, StructureFilterForm, StructureForm, TransitionForm
+from .models import AXIS_LABELS, Campaign, Dossier, Network, Structure
+from .rules import dossier_roles
+from .selectors import attach_progress, get_dossier_for_user, get_structure_for_user
+from .services import (
+    AxisConflict,
+    TransitionRefused,
+    add_axis_comment,
+    apply_transition,
+    missing_required_answers,
+    open_dossier,
+    previous_dossier,
+    reuse_previous_answers,
+    save_axis,
+)
+from .workflow import available_transitions
 
 
 @require_GET
@@ -67,3 +87,330 @@ def structure_edit(request, pk):
         messages.success(request, "La fiche de la structure a été enregistrée.")
         return redirect(structure)
     return render(request, "dossiers/structure_edit.html", {"structure": structure, "form": form})
+
+
+# --- Dossiers -----------------------------------------------------------------------------------
+
+
+def _axis_or_404(axis):
+    if axis not in AXIS_LABELS:
+        raise Http404("Cet axe n'existe pas.")
+    return axis
+
+
+def _dossier_context(request, dossier):
+    """What every dossier page shows: roles, permissions, progress per axis."""
+    roles = dossier_roles(request.user, dossier)
+    questions = dossier.questions()
+    answers = {a.question_id: a for a in dossier.answers.select_related("question")}
+    by_axis = progress_by_axis([(q.pk, q.axis, q.required) for q in questions], set(answers))
+    return {
+        "dossier": dossier,
+        "structure": dossier.structure,
+        "campaign": dossier.campaign,
+        "roles": roles,
+        "can_edit": request.user.has_perm("dossiers.change_dossier", dossier),
+        "can_comment": request.user.has_perm("dossiers.comment_dossier", dossier),
+        "questions": questions,
+        "answers": answers,
+        "progress": [(axis, AXIS_LABELS[axis], p) for axis, p in by_axis.items()],
+        "overall": overall_progress(by_axis),
+    }
+
+
+@require_POST
+def dossier_start(request, structure_pk, year):
+    """Open (create on first opening) the structure's dossier for a campaign."""
+    structure = get_structure_for_user(request, structure_pk)
+    campaign = get_object_or_404(Campaign.objects.opened(), year=year)
+    existing = Dossier.objects.visible_to(request.user).filter(structure=structure, campaign=campaign).first()
+    if existing is not None:
+        return redirect(existing)
+    if structure.pk not in request.user.scope.editor_structure_ids and not request.user.scope.is_admin:
+        raise PermissionDenied("Seuls les rédacteurs de la structure ouvrent son dossier.")
+    dossier, _ = open_dossier(structure, campaign)
+    return redirect(dossier)
+
+
+@require_GET
+def dossier_detail(request, pk):
+    dossier = get_dossier_for_user(request, pk)
+    context = _dossier_context(request, dossier)
+    transitions = available_transitions(dossier.status, context["roles"])
+    comment_counts = {row["axis"]: row["n"] for row in dossier.comments.values("axis").annotate(n=Count("pk"))}
+    context["progress"] = [(axis, label, p, comment_counts.get(axis, 0)) for axis, label, p in context["progress"]]
+    context.update(
+        {
+            "transitions": transitions,
+            "transition_form": TransitionForm(),
+            "missing": missing_required_answers(dossier) if any(t.needs_complete_answers for t in transitions) else [],
+            "has_network": dossier.structure.networks.exists(),
+            "history": dossier.transitions.select_related("actor"),
+            "snapshots": dossier.snapshots.select_related("created_by").order_by("-number"),
+            "previous": previous_dossier(dossier) if context["can_edit"] else None,
+        }
+    )
+    return render(request, "dossiers/dossier_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def dossier_axis(request, pk, axis):
+    axis = _axis_or_404(axis)
+    dossier = get_dossier_for_user(request, pk, write=request.method == "POST")
+    context = _dossier_context(request, dossier)
+    questions = [q for q in context["questions"] if q.axis == axis]
+    answers = context["answers"]
+
+    def attachment_url(answer):
+        return reverse("dossiers:attachment", args=[dossier.pk, answer.pk])
+
+    form = None
+    conflict = False
+    if context["can_edit"]:
+        form = AxisForm(
+            data=request.POST or None,
+            files=request.FILES or None,
+            questions=questions,
+            answers=answers,
+            version=dossier.axis_version(axis),
+            attachment_url=attachment_url,
+        )
+        if request.method == "POST" and form.is_valid():
+            values, files, clears = form.answer_values()
+            try:
+                save_axis(
+                    dossier,
+                    axis,
+                    request.user,
+                    version=form.cleaned_data["version"],
+                    values=values,
+                    files=files,
+                    clears=clears,
+                )
+            except AxisConflict:
+                conflict = True
+                data = request.POST.copy()
+                data["version"] = str(dossier.axis_version(axis))
+                answers = {a.question_id: a for a in dossier.answers.select_related("question", "updated_by")}
+                form = AxisForm(
+                    data=data,
+                    questions=questions,
+                    answers=answers,
+                    version=dossier.axis_version(axis),
+                    attachment_url=attachment_url,
+                )
+                form.is_valid()
+            else:
+                messages.success(request, f"Axe {axis} enregistré.")
+                if "next_axis" in request.POST and axis < 4:
+                    return redirect("dossiers:axis", pk=dossier.pk, axis=axis + 1)
+                return redirect("dossiers:axis", pk=dossier.pk, axis=axis)
+    context.update(
+        {
+            "axis": axis,
+            "axis_label": AXIS_LABELS[axis],
+            "crumb": f"Axe {axis}",
+            "axis_questions": [(q, answers.get(q.pk)) for q in questions],
+            "form": form,
+            "conflict": conflict,
+            "saved_answers": [(q, answers.get(q.pk)) for q in questions] if conflict else [],
+            "axis_comments": dossier.comments.filter(axis=axis).select_related("author"),
+            "comment_form": AxisCommentForm() if context["can_comment"] else None,
+            "axes": AXIS_LABELS,
+        }
+    )
+    return render(request, "dossiers/dossier_axis.html", context, status=409 if conflict else 200)
+
+
+@require_POST
+def dossier_comment(request, pk, axis):
+    axis = _axis_or_404(axis)
+    dossier = get_dossier_for_user(request, pk)
+    if not request.user.has_perm("dossiers.comment_dossier", dossier):
+        raise PermissionDenied("Seuls les conseillers de réseau et les agents DDTEFP commentent un dossier.")
+    form = AxisCommentForm(data=request.POST)
+    if form.is_valid():
+        add_axis_comment(dossier, axis, request.user, form.cleaned_data["text"])
+        messages.success(request, "Commentaire publié : la structure le voit à côté de l'axe.")
+    else:
+        messages.error(request, "Le commentaire est vide : rien n'a été publié.")
+    return redirect("dossiers:axis", pk=dossier.pk, axis=axis)
+
+
+@require_POST
+def dossier_transition(request, pk, name):
+    dossier = get_dossier_for_user(request, pk)
+    form = TransitionForm(data=request.POST)
+    form.is_valid()
+    try:
+        apply_transition(
+            dossier,
+            name,
+            request.user,
+            comment=form.cleaned_data.get("comment", ""),
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+    except TransitionRefused as refused:
+        for error in refused.errors:
+            messages.error(request, error)
+        return redirect(dossier)
+    dossier.refresh_from_db()
+    messages.success(request, f"C'est fait : le dossier est maintenant « {dossier.get_status_display()} ».")
+    if not Dossier.objects.visible_to(request.user).filter(pk=dossier.pk).exists():
+        return redirect("dossiers:dossier_list")
+    return redirect(dossier)
+
+
+@require_POST
+def dossier_reuse(request, pk):
+    dossier = get_dossier_for_user(request, pk, write=True)
+    copied, source = reuse_previous_answers(dossier, request.user)
+    if source is None:
+        messages.warning(request, "Aucun dossier d'une campagne précédente pour cette structure : rien à reprendre.")
+    elif copied:
+        messages.success(
+            request,
+            f"{copied} réponse(s) reprise(s) du dossier {source.campaign.year}. "
+            "Relisez-les : les réponses déjà saisies n'ont pas été modifiées.",
+        )
+    else:
+        messages.info(request, f"Aucune réponse à reprendre du dossier {source.campaign.year} : tout est déjà rempli.")
+    return redirect(dossier)
+
+
+@require_GET
+def dossier_attachment(request, pk, answer_pk):
+    dossier = get_dossier_for_user(request, pk)
+    answer = get_object_or_404(dossier.answers.exclude(attachment=""), pk=answer_pk)
+    try:
+        handle = answer.attachment.open("rb")
+    except (FileNotFoundError, OSError) as missing:
+        raise Http404("Fichier introuvable.") from missing
+    return FileResponse(handle, as_attachment=True, filename=answer.attachment_name or "piece-jointe")
+
+
+@require_GET
+def dossier_snapshots(request, pk):
+    """What changed between two transmitted versions, question by question."""
+    dossier = get_dossier_for_user(request, pk)
+    snapshots = list(dossier.snapshots.select_related("created_by").order_by("number"))
+    by_id = {str(s.pk): s for s in snapshots}
+    before = by_id.get(request.GET.get("avant")) or (snapshots[-2] if len(snapshots) > 1 else None)
+    after = by_id.get(request.GET.get("apres")) or (snapshots[-1] if snapshots else None)
+    rows = diff_snapshots(before.answers if before else [], after.answers if after else []) if after else []
+    only_changes = request.GET.get("tout") != "1"
+    shown = [r for r in rows if r.change != UNCHANGED] if only_changes else rows
+    return render(
+        request,
+        "dossiers/dossier_snapshots.html",
+        {
+            "dossier": dossier,
+            "structure": dossier.structure,
+            "snapshots": snapshots,
+            "before": before,
+            "after": after,
+            "rows": shown,
+            "changed_count": sum(r.change != UNCHANGED for r in rows),
+            "only_changes": only_changes,
+            "axes": AXIS_LABELS,
+        },
+    )
+
+
+LIST_EXPORT_HEADER = [
+    "Campagne",
+    "Structure",
+    "SIRET",
+    "Type",
+    "Département",
+    "Commune",
+    "Statut",
+    "Réponses obligatoires",
+    "Progression (%)",
+    "Dernière modification",
+]
+
+
+@require_GET
+def dossier_list(request):
+    """The dossiers the user may see: a network's structures for the advisor, the transmitted
+    dossiers of the département for the agent, its own across campaigns for an SIAE."""
+    scope = request.user.scope
+    campaigns = list(Campaign.objects.all())
+    siae_only = scope.is_siae and not (scope.is_admin or scope.is_advisor or scope.is_agent)
+    filter_form = DossierFilterForm(
+        data=request.GET or None,
+        campaigns=campaigns,
+        default_campaign=None if siae_only or not campaigns else campaigns[0],
+    )
+    dossiers = filter_form.filter(
+        Dossier.objects.visible_to(request.user).select_related("structure", "campaign")
+    ).order_by("-campaign__year", "structure__name", "pk")
+    if request.GET.get("export") == "csv":
+        rows = []
+        for dossier in attach_progress(dossiers):
+            rows.append(
+                [
+                    dossier.campaign.year,
+                    dossier.structure.name,
+                    dossier.structure.siret,
+                    dossier.structure.kind,
+                    dossier.structure.departement,
+                    dossier.structure.commune,
+                    dossier.get_status_display(),
+                    f"{dossier.progress.required_answered}/{dossier.progress.required}",
+                    dossier.progress.percent,
+                    timezone.localtime(dossier.updated_at).strftime("%d/%m/%Y %H:%M"),
+                ]
+            )
+        campaign = filter_form.selected_campaign()
+        filename = f"dossiers-{campaign.year if campaign else 'toutes-campagnes'}.csv"
+        return csv_response(filename, LIST_EXPORT_HEADER, rows)
+    page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
+    attach_progress(page.object_list)
+    params = request.GET.copy()
+    params.pop("page", None)
+    export_params = params.copy()
+    export_params["export"] = "csv"
+    startable = _startable_dossiers(request.user) if scope.editor_structure_ids else []
+    selected = filter_form.selected_campaign()
+    not_started = []
+    if scope.network_ids and selected is not None:
+        # Advisors also need the structures that have not even opened their dossier.
+        not_started = list(
+            Structure.objects.filter(networks__in=scope.network_ids)
+            .exclude(dossiers__campaign=selected)
+            .distinct()
+            .order_by("name")
+            .values_list("name", flat=True)
+        )
+    return render(
+        request,
+        "dossiers/dossier_list.html",
+        {
+            "scope": scope,
+            "filter_form": filter_form,
+            "selected_campaign": filter_form.selected_campaign(),
+            "page": page,
+            "querystring": params.urlencode(),
+            "export_querystring": export_params.urlencode(),
+            "startable": startable,
+            "not_started": not_started,
+            "show_filters": not siae_only,
+        },
+    )
+
+
+def _startable_dossiers(user):
+    """(structure, campaign) pairs of opened campaigns where the user's structures have no dossier yet."""
+    campaigns = list(Campaign.objects.opened())
+    if not campaigns:
+        return []
+    structures = list(Structure.objects.filter(pk__in=user.scope.editor_structure_ids).order_by("name"))
+    existing = set(
+        Dossier.objects.filter(structure__in=structures, campaign__in=campaigns).values_list(
+            "structure_id", "campaign_id"
+        )
+    )
+    latest = campaigns[0]
+    return [(s, latest) for s in structures if (s.pk, latest.pk) not in existing]

@@ -12,3 +12,6 @@ os.environ["DJANGO_MANIFEST_STATIC"] = "false"
 # pytest-playwright's sync API keeps an event loop in the main thread; Django would then refuse
 # every database call in tests (SynchronousOnlyOperation).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+# The live server's threads would otherwise keep PostgreSQL connections open, and the test
+# database could not be dropped at the end of the run.
+os.environ["DATABASE_CONN_MAX_AGE"] = "0"

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Each app's demo module exposes `seed(stdout, **options)`; the order follows dependencies.
-SEEDERS = ["dossiers.demo", "toolbox.demo"]
+SEEDERS = ["dossiers.demo", "dossiers.demo_campaigns", "toolbox.demo"]
 
 
 class Command(BaseCommand):
@@ -19,6 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        options = {key: value for key, value in options.items() if key not in {"stdout", "stderr"}}
         for dotted in SEEDERS:
             with transaction.atomic():
                 import_module(dotted).seed(self.stdout, **options)

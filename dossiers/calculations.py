@@ -1,0 +1,100 @@
+"""Pure computations on dossiers (no Django import): progress per axis and snapshot comparison."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+AXES = (1, 2, 3, 4)
+
+
+@dataclass(frozen=True)
+class AxisProgress:
+    axis: int
+    answered: int
+    questions: int
+    required_answered: int
+    required: int
+
+    @property
+    def complete(self) -> bool:
+        return self.required_answered == self.required
+
+    @property
+    def percent(self) -> int:
+        """Share of required questions answered, in whole percent (100 when nothing is required)."""
+        return 100 if not self.required else round(100 * self.required_answered / self.required)
+
+
+def progress_by_axis(questions: Iterable[tuple[int, int, bool]], answered_ids: set) -> dict[int, AxisProgress]:
+    """`questions`: (question id, axis, required) of the questions that apply to the dossier."""
+    counts = {axis: [0, 0, 0, 0] for axis in AXES}
+    for question_id, axis, required in questions:
+        row = counts[axis]
+        row[1] += 1
+        is_answered = question_id in answered_ids
+        row[0] += is_answered
+        if required:
+            row[3] += 1
+            row[2] += is_answered
+    return {axis: AxisProgress(axis, *row) for axis, row in counts.items()}
+
+
+def overall_progress(by_axis: Mapping[int, AxisProgress]) -> AxisProgress:
+    """All axes together (axis 0)."""
+    rows = by_axis.values()
+    return AxisProgress(
+        0,
+        sum(r.answered for r in rows),
+        sum(r.questions for r in rows),
+        sum(r.required_answered for r in rows),
+        sum(r.required for r in rows),
+    )
+
+
+UNCHANGED = "unchanged"
+CHANGED = "changed"
+ADDED = "added"
+REMOVED = "removed"
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    key: str
+    axis: int
+    label: str
+    before: str
+    after: str
+    change: str
+
+
+def _key(item: Mapping) -> str:
+    return item.get("code") or f"q{item['question_id']}"
+
+
+def _shown(item: Mapping | None) -> str:
+    if item is None:
+        return ""
+    value = item.get("value") or ""
+    if item.get("file_name"):
+        value = f"{value} [pièce jointe : {item['file_name']}]".strip()
+    return value
+
+
+def diff_snapshots(before: list[Mapping], after: list[Mapping]) -> list[DiffRow]:
+    """Question-by-question comparison of two frozen answer lists (dicts with question_id, code,
+    axis, label, value, file_name), in the order of `after` then the questions that disappeared."""
+    old = {_key(item): item for item in before}
+    new = {_key(item): item for item in after}
+    rows = []
+    for key, item in new.items():
+        previous = old.get(key)
+        was, now = _shown(previous), _shown(item)
+        if previous is None:
+            change = ADDED if now else UNCHANGED
+        else:
+            change = UNCHANGED if was == now else CHANGED
+        rows.append(DiffRow(key, item["axis"], item["label"], was, now, change))
+    for key, item in old.items():
+        if key not in new:
+            rows.append(DiffRow(key, item["axis"], item["label"], _shown(item), "", REMOVED))
+    rows.sort(key=lambda r: r.axis)
+    return rows

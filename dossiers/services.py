@@ -1,0 +1,235 @@
+"""Writes on dossiers, each under `transaction.atomic`: all or nothing."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from . import emails, workflow
+from .models import Answer, AxisComment, Campaign, Dossier, DossierTransition, Question, Snapshot, Structure
+from .rules import dossier_roles
+
+
+class AxisConflict(Exception):
+    """Another editor saved the same axis since this form was displayed."""
+
+
+class TransitionRefused(Exception):
+    def __init__(self, errors):
+        super().__init__(" ".join(errors))
+        self.errors = errors
+
+
+def open_dossier(structure: Structure, campaign: Campaign) -> tuple[Dossier, bool]:
+    """The structure's dossier for the campaign, created the first time it is opened."""
+    try:
+        with transaction.atomic():
+            return Dossier.objects.get_or_create(structure=structure, campaign=campaign)
+    except IntegrityError:
+        # Two first openings at once: the other one created it.
+        return Dossier.objects.get(structure=structure, campaign=campaign), False
+
+
+def missing_required_answers(dossier: Dossier) -> list[str]:
+    answered = set(dossier.answers.values_list("question_id", flat=True))
+    return [f"axe {q.axis} · {q.label}" for q in dossier.questions() if q.required and q.pk not in answered]
+
+
+def save_axis(dossier: Dossier, axis: int, user, *, version: int, values: dict, files: dict, clears: set) -> int:
+    """Save the answers of one axis. `values`: {question: text ("" clears)} for non-file
+    questions; `files`: {question: uploaded file}; `clears`: file questions whose attachment is
+    removed. Returns the axis's new version; raises AxisConflict if `version` is stale."""
+    field = f"version_axis_{axis}"
+    with transaction.atomic():
+        # Compare-and-swap on the version: exactly one of two concurrent saves wins.
+        updated = Dossier.objects.filter(
+            pk=dossier.pk, status__in=workflow.EDITABLE_STATUSES, **{field: version}
+        ).update(**{field: F(field) + 1, "updated_at": timezone.now()})
+        if not updated:
+            dossier.refresh_from_db()
+            if not dossier.is_editable_status:
+                raise PermissionDenied("Le dossier n'est plus modifiable.")
+            raise AxisConflict()
+        existing = {a.question_id: a for a in dossier.answers.filter(question__axis=axis).select_related("question")}
+        for question, text in values.items():
+            answer = existing.get(question.pk)
+            if not text:
+                if answer is not None:
+                    answer.delete()
+                continue
+            if answer is None:
+                Answer.objects.create(dossier=dossier, question=question, value=text, updated_by=user)
+            elif answer.value != text:
+                answer.value, answer.updated_by = text, user
+                answer.save(update_fields=["value", "updated_by", "updated_at"])
+        for question in clears:
+            answer = existing.get(question.pk)
+            if answer is not None and question not in files:
+                answer.attachment.delete(save=False)
+                answer.delete()
+        for question, uploaded in files.items():
+            answer = existing.get(question.pk) or Answer(dossier=dossier, question=question)
+            old_file = answer.attachment.name if answer.attachment else None
+            answer.attachment_name = uploaded.name[:200]
+            answer.updated_by = user
+            answer.attachment.save(uploaded.name, uploaded, save=False)
+            answer.save()
+            if old_file:
+                transaction.on_commit(lambda name=old_file, storage=answer.attachment.storage: storage.delete(name))
+    dossier.refresh_from_db()
+    return dossier.axis_version(axis)
+
+
+def previous_dossier(dossier: Dossier) -> Dossier | None:
+    return (
+        Dossier.objects.filter(structure_id=dossier.structure_id, campaign__year__lt=dossier.campaign.year)
+        .select_related("campaign")
+        .order_by("-campaign__year")
+        .first()
+    )
+
+
+def reuse_previous_answers(dossier: Dossier, user) -> tuple[int, Dossier | None]:
+    """Fill the empty answers from the structure's latest earlier dossier, where the question
+    codes match. Returns (number of answers copied, the earlier dossier)."""
+    if not user.has_perm("dossiers.change_dossier", dossier):
+        raise PermissionDenied("Vous ne pouvez pas modifier ce dossier.")
+    source = previous_dossier(dossier)
+    if source is None:
+        return 0, None
+    with transaction.atomic():
+        answered = set(dossier.answers.values_list("question__code", flat=True))
+        targets = {q.code: q for q in dossier.questions() if q.code not in answered}
+        copied, axes = 0, set()
+        for old in source.answers.select_related("question"):
+            question = targets.get(old.question.code)
+            if question is None or (question.answer_type == Question.AnswerType.FILE) != bool(old.attachment):
+                continue
+            answer = Answer(dossier=dossier, question=question, value=old.value, updated_by=user)
+            if old.attachment:
+                try:
+                    with old.attachment.open("rb") as handle:
+                        content = handle.read()
+                except OSError:
+                    continue
+                answer.attachment_name = old.attachment_name
+                answer.attachment.save(old.attachment_name or "piece-jointe", ContentFile(content), save=False)
+            answer.save()
+            copied += 1
+            axes.add(question.axis)
+        if axes:
+            # Forms open on these axes are now stale: their next save is a conflict, not an overwrite.
+            Dossier.objects.filter(pk=dossier.pk).update(
+                updated_at=timezone.now(), **{f"version_axis_{a}": F(f"version_axis_{a}") + 1 for a in axes}
+            )
+    return copied, source
+
+
+def freeze_snapshot(dossier: Dossier, user) -> Snapshot:
+    answers = {a.question_id: a for a in dossier.answers.all()}
+    frozen = []
+    for question in dossier.questions():
+        answer = answers.get(question.pk)
+        frozen.append(
+            {
+                "question_id": question.pk,
+                "code": question.code,
+                "axis": question.axis,
+                "section": question.section,
+                "label": question.label,
+                "value": answer.display() if answer and question.answer_type != Question.AnswerType.FILE else "",
+                "file_name": answer.attachment_name if answer and answer.attachment else "",
+            }
+        )
+    number = (dossier.snapshots.aggregate(n=Max("number"))["n"] or 0) + 1
+    return Snapshot.objects.create(dossier=dossier, number=number, created_by=user, answers=frozen)
+
+
+def apply_transition(
+    dossier: Dossier, name: str, user, *, comment: str = "", notify: bool = True, base_url: str = ""
+) -> Dossier:
+    """Move the dossier through transition `name`. PermissionDenied when the user may not make it
+    from this state; TransitionRefused (French reasons) when its conditions are not met."""
+    transition = workflow.TRANSITIONS.get(name)
+    if transition is None:
+        raise PermissionDenied("Action inconnue.")
+    with transaction.atomic():
+        # Lock the row: two agents clicking at once cannot both move the dossier.
+        locked = Dossier.objects.select_for_update().select_related("structure", "campaign").get(pk=dossier.pk)
+        if not workflow.is_allowed(name, locked.status, dossier_roles(user, locked)):
+            raise PermissionDenied(
+                f"Action impossible : le dossier est « {locked.get_status_display()} » "
+                "et cette action ne vous revient pas."
+            )
+        errors = workflow.transition_errors(
+            transition,
+            comment=comment,
+            has_network=locked.structure.networks.exists(),
+            missing_answers=missing_required_answers(locked) if transition.needs_complete_answers else [],
+        )
+        if errors:
+            raise TransitionRefused(errors)
+        previous = locked.status
+        locked.status = transition.target
+        update = ["status", "updated_at"]
+        if transition.freezes_snapshot:
+            locked.submitted_at = timezone.now()
+            update.append("submitted_at")
+            freeze_snapshot(locked, user)
+        locked.save(update_fields=update)
+        log = DossierTransition.objects.create(
+            dossier=locked,
+            name=name,
+            from_status=previous,
+            to_status=locked.status,
+            actor=user,
+            comment=comment.strip(),
+        )
+    if notify:
+        emails.notify_transition(locked, log, base_url=base_url)
+    return locked
+
+
+def add_axis_comment(dossier: Dossier, axis: int, user, text: str) -> AxisComment:
+    roles = dossier_roles(user, dossier)
+    if user.scope.is_admin:
+        role = AxisComment.AuthorRole.ADMIN
+    elif workflow.ADVISOR in roles:
+        role = AxisComment.AuthorRole.ADVISOR
+    elif workflow.AGENT in roles:
+        role = AxisComment.AuthorRole.AGENT
+    else:
+        raise PermissionDenied("Seuls les conseillers de réseau et les agents DDTEFP commentent un dossier.")
+    with transaction.atomic():
+        comment = AxisComment.objects.create(dossier=dossier, axis=axis, author=user, author_role=role, text=text)
+        Dossier.objects.filter(pk=dossier.pk).update(updated_at=timezone.now())
+    return comment
+
+
+def copy_questionnaire(source: Campaign, target: Campaign) -> int:
+    """Copy the questions of an earlier campaign into `target` (questions whose code already
+    exists in the target are kept as they are). Returns the number of questions copied."""
+    if source.year >= target.year:
+        raise ValueError("La campagne source doit être antérieure à la campagne cible.")
+    with transaction.atomic():
+        existing = set(target.questions.values_list("code", flat=True))
+        new = [
+            Question(
+                campaign=target,
+                axis=q.axis,
+                section=q.section,
+                code=q.code,
+                label=q.label,
+                help_text=q.help_text,
+                answer_type=q.answer_type,
+                options=q.options,
+                required=q.required,
+                kinds=list(q.kinds),
+                order=q.order,
+            )
+            for q in source.questions.order_by("axis", "order", "pk")
+            if q.code not in existing
+        ]
+        Question.objects.bulk_create(new)
+    return len(new)

@@ -1,0 +1,80 @@
+from django import template
+
+from ..forms import question_field_name
+
+register = template.Library()
+
+
+@register.filter
+def field_for(form, question):
+    """The bound field of `question` in an AxisForm."""
+    return form[question_field_name(question)]
+
+
+@register.filter
+def clear_field_for(form, question):
+    """The "remove the attachment" box of a file question, if it has one."""
+    name = f"{question_field_name(question)}_clear"
+    return form[name] if name in form.fields else None
+
+
+@register.inclusion_tag("dossiers/includes/home_dossiers.html", takes_context=True)
+def home_dossiers(context):
+    """The home page panel: the latest campaign's dossiers of the user's scope, by status."""
+    from django.db.models import Count
+
+    from ..models import Campaign, Dossier
+    from ..views import _startable_dossiers
+
+    request = context["request"]
+    user = request.user
+    campaign = Campaign.objects.opened().first()
+    if campaign is None or user.scope.is_empty:
+        return {"campaign": campaign, "show": False}
+    dossiers = Dossier.objects.visible_to(user).filter(campaign=campaign)
+    counts = dict(dossiers.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    statuses = [(value, label, counts.get(value, 0)) for value, label in Dossier.Status.choices if counts.get(value)]
+    own = []
+    if user.scope.structure_ids:
+        own = list(
+            Dossier.objects.visible_to(user)
+            .filter(campaign=campaign, structure_id__in=user.scope.structure_ids)
+            .select_related("structure")
+            .order_by("structure__name")
+        )
+    return {
+        "show": True,
+        "campaign": campaign,
+        "statuses": statuses,
+        "total": sum(counts.values()),
+        "own": own,
+        "startable": _startable_dossiers(user) if user.scope.editor_structure_ids else [],
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("dossiers/includes/structure_dossiers.html", takes_context=True)
+def structure_dossiers(context, structure):
+    """The structure page panel: its dossiers across campaigns, and the one to open."""
+    from ..models import Campaign, Dossier
+
+    user = context["request"].user
+    dossiers = list(
+        Dossier.objects.visible_to(user)
+        .filter(structure=structure)
+        .select_related("campaign")
+        .order_by("-campaign__year")
+    )
+    latest = Campaign.objects.opened().first()
+    can_start = (
+        latest is not None
+        and (structure.pk in user.scope.editor_structure_ids or user.scope.is_admin)
+        and all(d.campaign_id != latest.pk for d in dossiers)
+    )
+    return {
+        "structure": structure,
+        "dossiers": dossiers,
+        "latest": latest,
+        "can_start": can_start,
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,0 +1,152 @@
+"""The dossier's state machine as a table: which transitions exist, from which states, who may
+make them and what they require. Pure Python (no Django import), tested on its own; the writes
+live in `dossiers.services`."""
+
+from dataclasses import dataclass
+
+DRAFT = "draft"
+IN_REVIEW = "in_review"
+CHANGES_REQUESTED = "changes_requested"
+APPROVED = "approved"
+SUBMITTED = "submitted"
+COMPLEMENT_REQUESTED = "complement_requested"
+ACKNOWLEDGED = "acknowledged"
+
+STATUSES = [
+    (DRAFT, "brouillon"),
+    (IN_REVIEW, "en relecture par le réseau"),
+    (CHANGES_REQUESTED, "modifications demandées"),
+    (APPROVED, "validé par le réseau"),
+    (SUBMITTED, "transmis à la DDTEFP"),
+    (COMPLEMENT_REQUESTED, "complément demandé"),
+    (ACKNOWLEDGED, "reçu complet"),
+]
+STATUS_LABELS = dict(STATUSES)
+
+# The SIAE writes only in these states; elsewhere the dossier is read-only for it.
+EDITABLE_STATUSES = frozenset({DRAFT, CHANGES_REQUESTED, COMPLEMENT_REQUESTED})
+# A DDTEFP agent sees a dossier only once it has been transmitted.
+AGENT_VISIBLE_STATUSES = frozenset({SUBMITTED, COMPLEMENT_REQUESTED, ACKNOWLEDGED})
+
+# Roles a user holds towards one dossier.
+SIAE = "siae"
+ADVISOR = "advisor"
+AGENT = "agent"
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset
+    target: str
+    actor: str
+    label: str
+    comment_required: bool = False
+    needs_network: bool = False
+    needs_complete_answers: bool = False
+    freezes_snapshot: bool = False
+    button_class: str = "btn-primary"
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in [
+        Transition(
+            "ask_review",
+            frozenset({DRAFT}),
+            IN_REVIEW,
+            SIAE,
+            "Demander une relecture au réseau",
+            needs_network=True,
+            button_class="btn-outline-primary",
+        ),
+        Transition(
+            "request_changes",
+            frozenset({IN_REVIEW}),
+            CHANGES_REQUESTED,
+            ADVISOR,
+            "Demander des modifications",
+            comment_required=True,
+            button_class="btn-outline-danger",
+        ),
+        Transition(
+            "approve", frozenset({IN_REVIEW}), APPROVED, ADVISOR, "Valider le dossier", button_class="btn-success"
+        ),
+        Transition(
+            "resume",
+            frozenset({CHANGES_REQUESTED, APPROVED}),
+            DRAFT,
+            SIAE,
+            "Reprendre la rédaction",
+            button_class="btn-outline-secondary",
+        ),
+        Transition(
+            "submit",
+            frozenset({DRAFT, APPROVED}),
+            SUBMITTED,
+            SIAE,
+            "Transmettre à la DDTEFP",
+            needs_complete_answers=True,
+            freezes_snapshot=True,
+        ),
+        Transition(
+            "request_complement",
+            frozenset({SUBMITTED}),
+            COMPLEMENT_REQUESTED,
+            AGENT,
+            "Demander un complément",
+            comment_required=True,
+            button_class="btn-outline-danger",
+        ),
+        Transition(
+            "resubmit",
+            frozenset({COMPLEMENT_REQUESTED}),
+            SUBMITTED,
+            SIAE,
+            "Transmettre le complément à la DDTEFP",
+            needs_complete_answers=True,
+            freezes_snapshot=True,
+        ),
+        Transition(
+            "acknowledge",
+            frozenset({SUBMITTED}),
+            ACKNOWLEDGED,
+            AGENT,
+            "Accuser réception : dossier complet",
+            button_class="btn-success",
+        ),
+    ]
+}
+
+
+def available_transitions(status: str, roles: frozenset | set) -> list[Transition]:
+    """The transitions that a user holding `roles` may offer from `status`, in table order."""
+    return [t for t in TRANSITIONS.values() if status in t.sources and t.actor in roles]
+
+
+def is_allowed(name: str, status: str, roles: frozenset | set) -> bool:
+    transition = TRANSITIONS.get(name)
+    return transition is not None and status in transition.sources and transition.actor in roles
+
+
+def transition_errors(
+    transition: Transition, *, comment: str, has_network: bool, missing_answers: list[str]
+) -> list[str]:
+    """Why a permitted transition cannot be made now (French messages); empty when it can."""
+    errors = []
+    if transition.comment_required and not (comment or "").strip():
+        errors.append(
+            "Un commentaire est obligatoire pour cette action : dites à la structure ce qu'il faut reprendre."
+        )
+    if transition.needs_network and not has_network:
+        errors.append(
+            "Votre structure n'adhère à aucun réseau : la relecture n'est pas possible, "
+            "vous pouvez transmettre directement à la DDTEFP."
+        )
+    if transition.needs_complete_answers and missing_answers:
+        listed = " ; ".join(m.rstrip(". ") for m in missing_answers)
+        errors.append(
+            f"Le dossier ne peut pas être transmis : {len(missing_answers)} réponse(s) obligatoire(s) "
+            f"manquante(s) : {listed}."
+        )
+    return errors

@@ -1,0 +1,108 @@
+import pytest
+from django.urls import reverse
+
+from dossiers.models import Campaign, Dossier, Question
+from tests.dossiers.conftest import make_campaign
+
+
+@pytest.mark.django_db
+def test_seed_creates_the_campaigns_and_is_idempotent():
+    from django.core.management import call_command
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    c2009, c2008 = Campaign.objects.get(year=2009), Campaign.objects.get(year=2008)
+    questions = list(c2009.questions.all())
+    assert len(questions) >= 25
+    assert {q.axis for q in questions} == {1, 2, 3, 4}
+    assert any(q.kinds == ["ACI"] for q in questions)
+    assert any(set(q.kinds) == {"AI", "ETTI"} for q in questions)
+    assert {q.answer_type for q in questions} == set(Question.AnswerType.values)
+    sections = {q.section for q in questions}
+    for heading in [
+        "Présentation de la SIAE",
+        "Livret d'accueil",
+        "Comités de pilotage",
+        "Plan de formation",
+        "Marchés et clauses sociales",
+        "Contribution au développement du territoire",
+    ]:
+        assert heading in sections
+    for question in questions:
+        question.full_clean()
+    # 2008: answered dossiers to reuse from; 2009: dossiers at several stages.
+    assert c2008.dossiers.count() == Dossier.objects.filter(campaign=c2008).count() >= 30
+    assert all(d.answers.exists() for d in c2008.dossiers.all()[:5])
+    statuses = set(c2009.dossiers.values_list("status", flat=True))
+    assert {
+        "draft",
+        "in_review",
+        "changes_requested",
+        "approved",
+        "submitted",
+        "complement_requested",
+        "acknowledged",
+    } <= statuses
+    # The demo SIAE account has a 2008 dossier and no 2009 one yet: it can show "reuse last year".
+    assert not c2009.dossiers.filter(structure__name="Nord Recyclage Services").exists()
+    assert c2008.dossiers.filter(structure__name="Nord Recyclage Services").exists()
+
+
+def test_admin_copies_a_questionnaire_from_an_earlier_campaign(client, portal_admin):
+    source = make_campaign(2008)
+    target = make_campaign(2009, codes={"presentation"})
+    client.force_login(portal_admin)
+    url = reverse("admin:dossiers_campaign_changelist")
+    data = {"action": "copy_questionnaire_action", "_selected_action": [target.pk]}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Copier le questionnaire" in response.text
+    assert list(response.context["form"].fields["source"].queryset) == [source]
+    response = client.post(url, {**data, "apply": "1", "source": source.pk}, follow=True)
+    assert f"{source.questions.count() - 1} question(s) copiée(s)" in response.text
+    assert target.questions.count() == source.questions.count()
+
+
+def test_admin_refuses_a_later_campaign_as_source(client, portal_admin):
+    later = make_campaign(2010)
+    target = make_campaign(2009, codes=set())
+    client.force_login(portal_admin)
+    url = reverse("admin:dossiers_campaign_changelist")
+    data = {"action": "copy_questionnaire_action", "_selected_action": [target.pk], "apply": "1", "source": later.pk}
+    client.post(url, data, follow=True)
+    assert target.questions.count() == 0
+
+
+def test_admin_pages_render(client, portal_admin, dossier):
+    client.force_login(portal_admin)
+    for url in [
+        reverse("admin:dossiers_campaign_change", args=[dossier.campaign.pk]),
+        reverse("admin:dossiers_dossier_change", args=[dossier.pk]),
+        reverse("admin:dossiers_question_changelist"),
+        reverse("admin:dossiers_dossier_changelist"),
+    ]:
+        assert client.get(url).status_code == 200
+
+
+def test_admin_edits_the_kinds_of_a_question(client, portal_admin, campaign):
+    question = campaign.questions.get(code="presentation")
+    client.force_login(portal_admin)
+    response = client.post(
+        reverse("admin:dossiers_question_change", args=[question.pk]),
+        {
+            "campaign": campaign.pk,
+            "axis": 1,
+            "order": 1,
+            "code": "presentation",
+            "section": "Présentation",
+            "label": "Présentez votre structure.",
+            "help_text": "",
+            "answer_type": "long_text",
+            "required": "on",
+            "options": "",
+            "kinds": ["AI", "ETTI"],
+        },
+    )
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.kinds == ["AI", "ETTI"]
