@@ -8,7 +8,7 @@ from django.db.models import F, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 
-from dossiers.models import Network, Structure
+from dossiers.models import AXIS_LABELS, Network, Structure
 from siae_portal.reference import STRUCTURE_KINDS
 from siae_portal.uploads import UploadValidator
 
@@ -19,10 +19,11 @@ SEARCHED_FIELDS = frozenset({"title", "summary", "tags"})
 
 
 class Axis(models.TextChoices):
-    ACCUEIL = "1", "Axe 1 · Accueil et intégration en milieu de travail"
-    ACCOMPAGNEMENT = "2", "Axe 2 · Accompagnement social et professionnel"
-    FORMATION = "3", "Axe 3 · Formation des salariés en insertion"
-    ECONOMIE = "4", "Axe 4 · Contribution à l'activité économique et au développement territorial"
+    # The four axes of the dossiers (their labels live there), plus "transversal".
+    ACCUEIL = "1", AXIS_LABELS[1]
+    ACCOMPAGNEMENT = "2", AXIS_LABELS[2]
+    FORMATION = "3", AXIS_LABELS[3]
+    ECONOMIE = "4", AXIS_LABELS[4]
     TRANSVERSAL = "transversal", "Transversal (tous les axes)"
 
     @classmethod

@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tests.factories import StructureFactory
 from tests.toolbox.factories import ResourceFactory
@@ -81,3 +82,21 @@ def test_structure_kind_matters(uriae, editor):
     tool.kinds = ["ETTI"]
     tool.save()
     assert _titles(render(4, etti, editor)) == ["Dossier FGR ETTI"]
+
+
+def test_dossier_axis_page_shows_the_suggestions(client, editor, other_editor, structure, other_structure, tools):
+    from dossiers.models import Dossier
+    from tests.dossiers.conftest import make_campaign
+
+    campaign = make_campaign(2009)
+    dossier = Dossier.objects.create(structure=structure, campaign=campaign)
+    client.force_login(editor)
+    response = client.get(reverse("dossiers:axis", args=[dossier.pk, 1]))
+    assert "Outils utiles pour cet axe" in response.text
+    assert f'href="{tools["ei_axis1"].get_absolute_url()}"' in response.text
+    assert "Mallette prévention ACI" not in response.text  # an EI's page: no ACI-only tool
+    # The ACI of COORACE gets its own kind's and network's tools.
+    other = Dossier.objects.create(structure=other_structure, campaign=campaign)
+    client.force_login(other_editor)
+    response = client.get(reverse("dossiers:axis", args=[other.pk, 1]))
+    assert "Mallette prévention ACI" in response.text and "Outil réservé COORACE" in response.text
