@@ -73,7 +73,8 @@ def member_of_network_condition(user, field):
 class ResourceQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Published resources (restricted ones only for members of their network), the user's own
-        proposals, and for advisors everything of their moderation scope; everything for admins."""
+        proposals, and for advisors the unpublished resources of their moderation scope; everything
+        for admins."""
         if not user.is_authenticated:
             return self.none()
         scope = user.scope
@@ -84,7 +85,9 @@ class ResourceQuerySet(models.QuerySet):
         )
         condition |= Q(proposed_by=user)
         if scope.network_ids:
-            condition |= self._moderation_condition(scope.network_ids)
+            # Moderators see the proposals (and refusals) of their scope; once published, a
+            # restricted resource is for the members of its network only.
+            condition |= self._moderation_condition(scope.network_ids) & ~Q(status=Resource.Status.PUBLISHED)
         return self.filter(condition)
 
     @staticmethod

@@ -111,3 +111,14 @@ def test_database_constraints(uriae, changes, constraint):
 def test_both_providers_is_refused(uriae, structure):
     with pytest.raises(IntegrityError, match="resource_one_provider"), transaction.atomic():
         ResourceFactory(provider_network=uriae, provider_structure=structure)
+
+
+def test_published_restricted_resource_stays_members_only_for_the_providers_advisor(
+    client, advisor, coorace, structure
+):
+    """A structure of URIAE publishes a tool reserved to COORACE members: the URIAE advisor, who
+    moderated the proposal, is not a COORACE member and must not see it once published."""
+    tool = ResourceFactory(provider_network=None, provider_structure=structure, restricted_to=coorace, with_file=True)
+    assert tool not in Resource.objects.visible_to(advisor)
+    client.force_login(advisor)
+    assert client.get(reverse("toolbox:detail", args=[tool.pk])).status_code == 404
