@@ -92,7 +92,8 @@ def previous_dossier(dossier: Dossier) -> Dossier | None:
 
 def reuse_previous_answers(dossier: Dossier, user) -> tuple[int, Dossier | None]:
     """Fill the empty answers from the structure's latest earlier dossier, where the question
-    codes match. Returns (number of answers copied, the earlier dossier)."""
+    codes match and the old answer still fits the question (see `_still_fits`). Returns (number of
+    answers copied, the earlier dossier)."""
     if not user.has_perm("dossiers.change_dossier", dossier):
         raise PermissionDenied("Vous ne pouvez pas modifier ce dossier.")
     source = previous_dossier(dossier)
@@ -104,7 +105,7 @@ def reuse_previous_answers(dossier: Dossier, user) -> tuple[int, Dossier | None]
         copied, axes = 0, set()
         for old in source.answers.select_related("question"):
             question = targets.get(old.question.code)
-            if question is None or (question.answer_type == Question.AnswerType.FILE) != bool(old.attachment):
+            if question is None or not _still_fits(old, question):
                 continue
             answer = Answer(dossier=dossier, question=question, value=old.value, updated_by=user)
             if old.attachment:
@@ -124,6 +125,18 @@ def reuse_previous_answers(dossier: Dossier, user) -> tuple[int, Dossier | None]
                 updated_at=timezone.now(), **{f"version_axis_{a}": F(f"version_axis_{a}") + 1 for a in axes}
             )
     return copied, source
+
+
+def _still_fits(old: Answer, question: Question) -> bool:
+    """Whether last year's answer is still a valid answer to this year's question: same answer
+    type (a text is no date), an option still offered, a file only for a file question."""
+    if old.question.answer_type != question.answer_type:
+        return False
+    if question.answer_type == Question.AnswerType.FILE:
+        return bool(old.attachment)
+    if question.answer_type == Question.AnswerType.CHOICE:
+        return old.value in question.option_list
+    return True
 
 
 def freeze_snapshot(dossier: Dossier, user) -> Snapshot:

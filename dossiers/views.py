@@ -295,8 +295,18 @@ def dossier_snapshots(request, pk):
     dossier = get_dossier_for_user(request, pk)
     snapshots = list(dossier.snapshots.select_related("created_by").order_by("number"))
     by_id = {str(s.pk): s for s in snapshots}
-    before = by_id.get(request.GET.get("avant")) or (snapshots[-2] if len(snapshots) > 1 else None)
-    after = by_id.get(request.GET.get("apres")) or (snapshots[-1] if snapshots else None)
+
+    def chosen(parameter, default):
+        # Only this dossier's versions: any other id (another dossier's, a deleted one) is a 404.
+        value = request.GET.get(parameter)
+        if not value:
+            return default
+        if value not in by_id:
+            raise Http404("Cette version n'appartient pas à ce dossier.")
+        return by_id[value]
+
+    before = chosen("avant", snapshots[-2] if len(snapshots) > 1 else None)
+    after = chosen("apres", snapshots[-1] if snapshots else None)
     rows = diff_snapshots(before.answers if before else [], after.answers if after else []) if after else []
     only_changes = request.GET.get("tout") != "1"
     shown = [r for r in rows if r.change != UNCHANGED] if only_changes else rows
