@@ -25,7 +25,7 @@ ROLES = [
 # Who sees "Nord Recyclage" (EI, Nord, URIAE)'s dossier, by status, and who makes each kind of move.
 SEES_BEFORE_TRANSMISSION = {"editor", "reader", "advisor", "portal_admin"}
 SEES_ONCE_TRANSMITTED = SEES_BEFORE_TRANSMISSION | {"agent"}
-ACTS = {"editor": {"editor", "portal_admin"}, "advisor": {"advisor", "portal_admin"}, "agent": {"agent", "portal_admin"}}
+ACTS = {actor: {actor, "portal_admin"} for actor in ["editor", "advisor", "agent"]}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -103,7 +103,9 @@ def _transmitted_twice(dossier, editor, agent):
 
 
 @pytest.mark.parametrize("parameter", ["avant", "apres"])
-def test_a_snapshot_of_another_dossier_is_404(client, editor, other_editor, agent, other_agent, dossier, other_dossier, parameter):
+def test_a_snapshot_of_another_dossier_is_404(
+    client, editor, other_editor, agent, other_agent, dossier, other_dossier, parameter
+):
     _transmitted_twice(dossier, editor, agent)
     foreign = _transmitted_twice(other_dossier, other_editor, other_agent)[0]
     client.force_login(editor)
@@ -147,9 +149,9 @@ def test_a_comment_on_an_axis_that_does_not_exist_is_404(client, advisor, dossie
 
 def test_reuse_skips_answers_whose_question_changed_type_or_options(client, editor, agent, dossier, previous_campaign):
     # 2008 asked these two questions differently: a free text for the date, other options for the choice.
-    for code, answer_type, options, value in [
-        ("dernier_comite", "long_text", "", "au printemps"),
-        ("clauses_sociales", "choice", "Souvent\nJamais", "Souvent"),
+    for code, answer_type, options in [
+        ("dernier_comite", "long_text", ""),
+        ("clauses_sociales", "choice", "Souvent\nJamais"),
     ]:
         Question.objects.create(
             campaign=previous_campaign,
