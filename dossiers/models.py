@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import Q
 
-from siae_portal.reference import DEPARTEMENTS, NETWORKS, STRUCTURE_KINDS, departement_label
+from siae_portal.reference import DEPARTEMENTS, STRUCTURE_KINDS, departement_label
 
 from .validators import normalize_siret, validate_departement, validate_siret
 
@@ -19,10 +19,6 @@ class Network(models.Model):
 
     def __str__(self):
         return self.code if self.code == self.name else f"{self.code} ({self.name})"
-
-    @classmethod
-    def known_codes(cls):
-        return [code for code, _ in NETWORKS]
 
 
 class StructureQuerySet(models.QuerySet):
@@ -158,9 +154,6 @@ class Campaign(models.Model):
 
     def __str__(self):
         return f"{self.year} · {self.title}"
-
-    def previous(self):
-        return Campaign.objects.filter(year__lt=self.year).order_by("-year").first()
 
 
 class Question(models.Model):

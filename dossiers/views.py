@@ -14,7 +14,7 @@ from .calculations import UNCHANGED, diff_snapshots, overall_progress, progress_
 from .forms import AxisCommentForm, AxisForm, DossierFilterForm, StructureFilterForm, StructureForm, TransitionForm
 from .models import AXIS_LABELS, Campaign, Dossier, Network, Structure
 from .rules import dossier_roles
-from .selectors import attach_progress, get_dossier_for_user, get_structure_for_user
+from .selectors import attach_progress, get_dossier_for_user, get_structure_for_user, startable_dossiers
 from .services import (
     AxisConflict,
     TransitionRefused,
@@ -382,7 +382,7 @@ def dossier_list(request):
     params.pop("page", None)
     export_params = params.copy()
     export_params["export"] = "csv"
-    startable = _startable_dossiers(request.user) if scope.editor_structure_ids else []
+    startable = startable_dossiers(request.user) if scope.editor_structure_ids else []
     selected = filter_form.selected_campaign()
     not_started = []
     if scope.network_ids and selected is not None:
@@ -410,17 +410,3 @@ def dossier_list(request):
         },
     )
 
-
-def _startable_dossiers(user):
-    """(structure, campaign) pairs of opened campaigns where the user's structures have no dossier yet."""
-    campaigns = list(Campaign.objects.opened())
-    if not campaigns:
-        return []
-    structures = list(Structure.objects.filter(pk__in=user.scope.editor_structure_ids).order_by("name"))
-    existing = set(
-        Dossier.objects.filter(structure__in=structures, campaign__in=campaigns).values_list(
-            "structure_id", "campaign_id"
-        )
-    )
-    latest = campaigns[0]
-    return [(s, latest) for s in structures if (s.pk, latest.pk) not in existing]
