@@ -409,4 +409,3 @@ def dossier_list(request):
             "show_filters": not siae_only,
         },
     )
-
