@@ -126,7 +126,7 @@ def dossier_start(request, structure_pk, year):
     existing = Dossier.objects.visible_to(request.user).filter(structure=structure, campaign=campaign).first()
     if existing is not None:
         return redirect(existing)
-    if structure.pk not in request.user.scope.editor_structure_ids and not request.user.scope.is_admin:
+    if not request.user.has_perm("dossiers.open_dossier", structure):
         raise PermissionDenied("Seuls les rédacteurs de la structure ouvrent son dossier.")
     dossier, _ = open_dossier(structure, campaign)
     return redirect(dossier)

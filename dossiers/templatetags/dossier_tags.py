@@ -68,7 +68,7 @@ def structure_dossiers(context, structure):
     latest = Campaign.objects.opened().first()
     can_start = (
         latest is not None
-        and (structure.pk in user.scope.editor_structure_ids or user.scope.is_admin)
+        and user.has_perm("dossiers.open_dossier", structure)
         and all(d.campaign_id != latest.pk for d in dossiers)
     )
     return {

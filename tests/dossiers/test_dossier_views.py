@@ -582,7 +582,7 @@ def test_agent_list_never_shows_drafts(client, agent, campaign, uriae):
     assert {d.structure.departement for d in listed} == {"59"}
 
 
-def test_home_panel_shows_the_campaign(client, editor, advisor, campaign, dossier, django_assert_max_num_queries):
+def test_home_panel_shows_the_campaign(client, editor, advisor, campaign, dossier):
     client.force_login(editor)
     response = client.get(reverse("home"))
     assert "Offre de services 2009" in response.text
@@ -608,13 +608,31 @@ def test_the_email_links_to_the_dossier(client, editor, dossier, advisor):
     assert mail.outbox[0].to == [advisor.email]
 
 
-def test_dossier_pages_query_counts_do_not_grow_with_answers(client, editor, dossier, django_assert_max_num_queries):
-    answer_all_required(dossier)
+def test_dossier_pages_query_counts_do_not_grow_with_answers_history_and_comments(
+    client, editor, advisor, agent, dossier, django_assert_max_num_queries
+):
+    from dossiers import services
+
+    set_status(dossier, "complement_requested")
     client.force_login(editor)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(14) as detail:
         client.get(reverse("dossiers:detail", args=[dossier.pk]))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(10) as axis:
         client.get(reverse("dossiers:axis", args=[dossier.pk, 1]))
+    answer_all_required(dossier)
+    _attachment(dossier)
+    for number in range(3):
+        for axis_number in (1, 2, 3, 4):
+            services.add_axis_comment(dossier, axis_number, advisor, f"Remarque {number}")
+        services.apply_transition(dossier, "resubmit", editor, notify=False)
+        services.apply_transition(dossier, "request_complement", agent, comment="Encore.", notify=False)
+    assert dossier.transitions.count() == 6 and dossier.snapshots.count() == 3
+    with django_assert_max_num_queries(len(detail.captured_queries)):
+        response = client.get(reverse("dossiers:detail", args=[dossier.pk]))
+    assert "Version 3" in response.text
+    with django_assert_max_num_queries(len(axis.captured_queries)):
+        response = client.get(reverse("dossiers:axis", args=[dossier.pk, 1]))
+    assert "Remarque 2" in response.text
 
 
 def test_a_reader_sees_every_answer_and_the_attachment_link_but_no_form(client, reader, dossier):
