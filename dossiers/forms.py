@@ -10,13 +10,14 @@ from siae_portal.uploads import ACCEPTED_LABEL, MAX_UPLOAD_SIZE, megabytes, vali
 from .models import Dossier, Question, Structure
 from .validators import normalize_siret
 
-IDENTITY_FIELDS = ["siret", "kind", "departement", "insertion_posts_etp"]
+# Fields that decide who sees the structure (département, networks) or come from the convention.
+IDENTITY_FIELDS = ["siret", "kind", "departement", "networks", "insertion_posts_etp"]
 
 
 class StructureForm(forms.ModelForm):
     """Edit a structure. SIAE editors change its description; identity fields (SIRET, kind,
-    département, conventioned posts) are the administrators' (they move the structure between
-    scopes or come from the convention)."""
+    département, networks, conventioned posts) are the administrators' (they move the structure
+    between scopes or come from the convention)."""
 
     siret = forms.CharField(label="SIRET", max_length=20, help_text="14 chiffres ; les espaces sont ignorés.")
 

@@ -86,6 +86,28 @@ def test_editor_cannot_change_identity_fields(client, editor, structure):
     assert structure.siret != "35600000000048"
 
 
+@pytest.mark.parametrize("posted", [[], ["coorace"], ["uriae", "coorace"]])
+def test_editor_cannot_move_the_structure_between_networks(client, request, editor, advisor, structure, posted):
+    # The networks decide which advisors see the structure and its dossiers: only administrators change them.
+    client.force_login(editor)
+    response = client.post(
+        reverse("dossiers:structure_edit", args=[structure.pk]),
+        {
+            "name": "Nord Recyclage",
+            "commune": "Roubaix",
+            "activity": "Tri",
+            "networks": [request.getfixturevalue(code).pk for code in posted],
+        },
+    )
+    assert response.status_code == 302
+    structure.refresh_from_db()
+    assert structure.activity == "Tri"
+    assert [n.code for n in structure.networks.all()] == ["URIAE"]
+    assert "networks" not in client.get(reverse("dossiers:structure_edit", args=[structure.pk])).context["form"].fields
+    client.force_login(advisor)
+    assert client.get(reverse("dossiers:structure_detail", args=[structure.pk])).status_code == 200
+
+
 def test_admin_edits_identity_and_a_wrong_siret_is_refused(client, portal_admin, structure, uriae):
     client.force_login(portal_admin)
     data = {
