@@ -51,14 +51,14 @@ class StructureForm(forms.ModelForm):
         return normalize_siret(self.cleaned_data["siret"])
 
 
+KIND_FILTER_CHOICES = [("", "Tous les types"), *STRUCTURE_KINDS]
+DEPARTEMENT_FILTER_CHOICES = [("", "Tous les départements")] + [(c, departement_label(c)) for c in DEPARTEMENTS]
+
+
 class StructureFilterForm(forms.Form):
     q = forms.CharField(label="Nom, commune ou SIRET", required=False)
-    kind = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous les types"), *STRUCTURE_KINDS])
-    departement = forms.ChoiceField(
-        label="Département",
-        required=False,
-        choices=[("", "Tous les départements")] + [(code, departement_label(code)) for code in DEPARTEMENTS],
-    )
+    kind = forms.ChoiceField(label="Type", required=False, choices=KIND_FILTER_CHOICES)
+    departement = forms.ChoiceField(label="Département", required=False, choices=DEPARTEMENT_FILTER_CHOICES)
 
     def filter(self, queryset):
         if not self.is_valid():
@@ -207,12 +207,8 @@ class DossierFilterForm(forms.Form):
     ALL = "toutes"
 
     campaign = forms.ChoiceField(label="Campagne", required=False)
-    kind = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous les types"), *STRUCTURE_KINDS])
-    departement = forms.ChoiceField(
-        label="Département",
-        required=False,
-        choices=[("", "Tous les départements")] + [(code, departement_label(code)) for code in DEPARTEMENTS],
-    )
+    kind = forms.ChoiceField(label="Type", required=False, choices=KIND_FILTER_CHOICES)
+    departement = forms.ChoiceField(label="Département", required=False, choices=DEPARTEMENT_FILTER_CHOICES)
     status = forms.ChoiceField(label="Statut", required=False)
 
     def __init__(self, *args, campaigns, default_campaign, **kwargs):

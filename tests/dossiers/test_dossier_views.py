@@ -9,20 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dossiers.models import Answer, AxisComment, Dossier, DossierTransition
-from tests.dossiers.conftest import answer_all_required, set_status
+from tests.dossiers.conftest import ROLES, answer_all_required, set_status
 from tests.factories import StructureFactory
 
-ROLES = [
-    "editor",
-    "reader",
-    "other_editor",
-    "advisor",
-    "other_advisor",
-    "agent",
-    "other_agent",
-    "portal_admin",
-    "orphan",
-]
 # On a draft of "Nord Recyclage" (EI, Nord, URIAE): who sees it, who writes in it, who comments.
 SEES = {"editor", "reader", "advisor", "portal_admin"}
 WRITES = {"editor", "portal_admin"}

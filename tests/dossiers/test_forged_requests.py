@@ -7,21 +7,10 @@ from django.urls import reverse
 
 from dossiers import services
 from dossiers.models import Answer, AxisComment, Dossier, DossierTransition, Question
-from tests.dossiers.conftest import answer_all_required, make_campaign, set_status
+from tests.dossiers.conftest import ROLES, answer_all_required, make_campaign, set_status
 from tests.dossiers.test_dossier_services import HAPPY, TARGET
 from tests.factories import StructureFactory
 
-ROLES = [
-    "editor",
-    "reader",
-    "other_editor",
-    "advisor",
-    "other_advisor",
-    "agent",
-    "other_agent",
-    "portal_admin",
-    "orphan",
-]
 # Who sees "Nord Recyclage" (EI, Nord, URIAE)'s dossier, by status, and who makes each kind of move.
 SEES_BEFORE_TRANSMISSION = {"editor", "reader", "advisor", "portal_admin"}
 SEES_ONCE_TRANSMITTED = SEES_BEFORE_TRANSMISSION | {"agent"}

@@ -2,20 +2,10 @@ import pytest
 from django.urls import reverse
 
 from dossiers.models import Structure
+from tests.dossiers.conftest import ROLES
 from tests.factories import StructureFactory
 
 # Who sees the structure "Nord Recyclage" (EI, Nord, URIAE) and who may edit it.
-ROLES = [
-    "editor",
-    "reader",
-    "other_editor",
-    "advisor",
-    "other_advisor",
-    "agent",
-    "other_agent",
-    "portal_admin",
-    "orphan",
-]
 SEES = {"editor", "reader", "advisor", "agent", "portal_admin"}
 EDITS = {"editor", "portal_admin"}
 
