@@ -96,6 +96,15 @@ class Structure(models.Model):
     def __str__(self):
         return f"{self.name} ({self.kind})"
 
+    def clean(self):
+        # The database constraint would only name itself; say it in words first.
+        if self.insertion_posts_etp is not None and self.insertion_posts_etp < 0:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(
+                {"insertion_posts_etp": "Le nombre de postes d'insertion ne peut pas être négatif."}
+            )
+
     def save(self, *args, **kwargs):
         self.siret = normalize_siret(self.siret)
         super().save(*args, **kwargs)
@@ -154,6 +163,20 @@ class Campaign(models.Model):
 
     def __str__(self):
         return f"{self.year} · {self.title}"
+
+    def clean(self):
+        # The database constraints would only name themselves; say it in words first.
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.opens_on and self.review_deadline and self.review_deadline < self.opens_on:
+            errors["review_deadline"] = "La date limite de relecture ne peut pas précéder l'ouverture de la campagne."
+        if self.opens_on and self.submission_deadline and self.submission_deadline < self.opens_on:
+            errors["submission_deadline"] = (
+                "La date limite de transmission ne peut pas précéder l'ouverture de la campagne."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Question(models.Model):

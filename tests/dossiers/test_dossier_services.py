@@ -347,3 +347,26 @@ def test_question_validation(campaign):
     assert "Types de SIAE inconnus" in str(error.value)
     question.kinds = ["EI"]
     question.full_clean()
+
+
+def test_campaign_dates_out_of_order_get_clear_french_messages(db):
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from dossiers.models import Campaign
+
+    campaign = Campaign(
+        year=2010,
+        title="Conventionnement 2010",
+        opens_on=datetime.date(2010, 2, 1),
+        review_deadline=datetime.date(2010, 1, 15),
+        submission_deadline=datetime.date(2010, 1, 31),
+    )
+    with pytest.raises(ValidationError) as refused:
+        campaign.full_clean()
+    assert refused.value.message_dict == {
+        "review_deadline": ["La date limite de relecture ne peut pas précéder l'ouverture de la campagne."],
+        "submission_deadline": ["La date limite de transmission ne peut pas précéder l'ouverture de la campagne."],
+    }
+    assert not Campaign.objects.exists()

@@ -166,3 +166,23 @@ def test_home_is_paginated_with_a_constant_number_of_queries(client, advisor, ur
     with django_assert_max_num_queries(8):
         response = client.get(reverse("home"), {"page": 2})
     assert len(response.context["page"].object_list) == 15
+
+
+def test_negative_posts_get_a_clear_french_message_and_change_nothing(client, portal_admin, structure, uriae):
+    client.force_login(portal_admin)
+    data = {
+        "name": "Autre nom",
+        "siret": structure.siret,
+        "kind": "EI",
+        "departement": "59",
+        "commune": "Roubaix",
+        "networks": [uriae.pk],
+        "insertion_posts_etp": "-3",
+    }
+    response = client.post(reverse("dossiers:structure_edit", args=[structure.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "insertion_posts_etp": ["Le nombre de postes d'insertion ne peut pas être négatif."]
+    }
+    structure.refresh_from_db()
+    assert structure.name == "Nord Recyclage"
