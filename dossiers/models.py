@@ -96,15 +96,6 @@ class Structure(models.Model):
     def __str__(self):
         return f"{self.name} ({self.kind})"
 
-    def clean(self):
-        # The database constraint would only name itself; say it in words first.
-        if self.insertion_posts_etp is not None and self.insertion_posts_etp < 0:
-            from django.core.exceptions import ValidationError
-
-            raise ValidationError(
-                {"insertion_posts_etp": "Le nombre de postes d'insertion ne peut pas être négatif."}
-            )
-
     def save(self, *args, **kwargs):
         self.siret = normalize_siret(self.siret)
         super().save(*args, **kwargs)
@@ -113,6 +104,13 @@ class Structure(models.Model):
         from django.urls import reverse
 
         return reverse("dossiers:structure_detail", args=[self.pk])
+
+    def clean(self):
+        # The database constraint would only name itself; say it in words first.
+        if self.insertion_posts_etp is not None and self.insertion_posts_etp < 0:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"insertion_posts_etp": "Le nombre de postes d'insertion ne peut pas être négatif."})
 
     @property
     def siret_display(self):
