@@ -6,6 +6,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from siae_portal.uploads import validate_upload
+
 from . import emails, workflow
 from .models import Answer, AxisComment, Campaign, Dossier, DossierTransition, Question, Snapshot, Structure
 from .rules import dossier_roles
@@ -34,6 +36,12 @@ def open_dossier(structure: Structure, campaign: Campaign) -> tuple[Dossier, boo
 def missing_required_answers(dossier: Dossier) -> list[str]:
     answered = set(dossier.answers.values_list("question_id", flat=True))
     return [f"axe {q.axis} · {q.label}" for q in dossier.questions() if q.required and q.pk not in answered]
+
+
+def stored_name(file_type: str) -> str:
+    """The name an attachment is stored under: its extension comes from its checked content (see
+    `validate_upload`), so a PDF sent as "page.html" is never kept as a web page."""
+    return f"piece.{file_type}"
 
 
 def save_axis(dossier: Dossier, axis: int, user, *, version: int, values: dict, files: dict, clears: set) -> int:
@@ -73,7 +81,8 @@ def save_axis(dossier: Dossier, axis: int, user, *, version: int, values: dict, 
             old_file = answer.attachment.name if answer.attachment else None
             answer.attachment_name = uploaded.name[:200]
             answer.updated_by = user
-            answer.attachment.save(uploaded.name, uploaded, save=False)
+            # Named by its checked content, never by the name it came with (see `stored_name`).
+            answer.attachment.save(stored_name(validate_upload(uploaded)), uploaded, save=False)
             answer.save()
             if old_file:
                 transaction.on_commit(lambda name=old_file, storage=answer.attachment.storage: storage.delete(name))
@@ -115,7 +124,8 @@ def reuse_previous_answers(dossier: Dossier, user) -> tuple[int, Dossier | None]
                 except OSError:
                     continue
                 answer.attachment_name = old.attachment_name
-                answer.attachment.save(old.attachment_name or "piece-jointe", ContentFile(content), save=False)
+                extension = old.attachment.name.rsplit(".", 1)[-1]
+                answer.attachment.save(stored_name(extension), ContentFile(content), save=False)
             answer.save()
             copied += 1
             axes.add(question.axis)

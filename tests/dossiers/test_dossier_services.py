@@ -370,3 +370,21 @@ def test_campaign_dates_out_of_order_get_clear_french_messages(db):
         "submission_deadline": ["La date limite de transmission ne peut pas précéder l'ouverture de la campagne."],
     }
     assert not Campaign.objects.exists()
+
+
+def test_reuse_copies_an_attachment_under_a_new_name_of_the_same_type(dossier, editor, previous_campaign, structure):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    question = Question.objects.create(
+        campaign=previous_campaign, axis=1, section="Rubrique", code="organigramme", label="Org", answer_type="file"
+    )
+    old = Dossier.objects.create(structure=structure, campaign=previous_campaign, status="acknowledged")
+    old_answer = Answer(dossier=old, question=question, attachment_name="organigramme 2008.html")
+    old_answer.attachment.save("organigramme.pdf", SimpleUploadedFile("organigramme.pdf", b"%PDF-1.4\n"), save=False)
+    old_answer.save()
+    assert services.reuse_previous_answers(dossier, editor)[0] == 1
+    copied = dossier.answers.get(question__code="organigramme")
+    assert copied.attachment.name != old_answer.attachment.name and copied.attachment.name.endswith(".pdf")
+    assert copied.attachment_name == "organigramme 2008.html"
+    with copied.attachment.open("rb") as handle:
+        assert handle.read() == b"%PDF-1.4\n"

@@ -218,6 +218,16 @@ def test_an_attachment_is_stored_and_served_through_the_permission_check(client,
     assert "organigramme.png" in response["Content-Disposition"]
 
 
+def test_a_stored_file_takes_the_extension_of_its_content_not_of_its_name(client, editor, dossier):
+    # Were the media folder ever served as such, a PDF named "page.html" must not come back as a web page.
+    client.force_login(editor)
+    upload = SimpleUploadedFile("page.html", PDF, content_type="text/html")
+    assert _post_axis1(client, dossier, _axis1_data(), organigramme=upload).status_code == 302
+    answer = dossier.answers.get(question__code="organigramme")
+    assert answer.attachment.name.endswith(".pdf")
+    assert answer.attachment_name == "page.html"
+
+
 def test_a_renamed_executable_is_refused(client, editor, dossier):
     client.force_login(editor)
     fake = SimpleUploadedFile("organigramme.pdf", b"MZ\x90\x00\x03" + b"\x00" * 200, content_type="application/pdf")
