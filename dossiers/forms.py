@@ -228,17 +228,18 @@ class DossierFilterForm(forms.Form):
             return None
         return self.campaigns.get(choice) or self.default_campaign
 
+    def structure_filters(self) -> dict:
+        """The chosen kind and département, as filters on structures."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {name: data[name] for name in ("kind", "departement") if data.get(name)}
+
     def filter(self, queryset):
         campaign = self.selected_campaign()
         if campaign is not None:
             queryset = queryset.filter(campaign=campaign)
         if not (self.is_bound and self.is_valid()):
             return queryset
-        data = self.cleaned_data
-        if data["kind"]:
-            queryset = queryset.filter(structure__kind=data["kind"])
-        if data["departement"]:
-            queryset = queryset.filter(structure__departement=data["departement"])
-        if data["status"]:
-            queryset = queryset.filter(status=data["status"])
+        queryset = queryset.filter(**{f"structure__{name}": value for name, value in self.structure_filters().items()})
+        if self.cleaned_data["status"]:
+            queryset = queryset.filter(status=self.cleaned_data["status"])
         return queryset

@@ -395,7 +395,7 @@ def dossier_list(request):
     if scope.network_ids and selected is not None:
         # Advisors also need the structures that have not even opened their dossier.
         not_started = list(
-            Structure.objects.filter(networks__in=scope.network_ids)
+            Structure.objects.filter(networks__in=scope.network_ids, **filter_form.structure_filters())
             .exclude(dossiers__campaign=selected)
             .distinct()
             .order_by("name")

@@ -685,3 +685,16 @@ def test_a_mail_server_down_does_not_turn_a_done_transition_into_an_error(
     assert any("n'a pas pu être envoyé" in m for m in shown)
     assert any("le dossier est maintenant « en relecture par le réseau »" in m for m in shown)
     assert "SMTP injoignable" in caplog.text
+
+
+def test_the_structures_that_have_not_started_follow_the_kind_and_departement_filters(
+    client, advisor, campaign, dossier, uriae
+):
+    StructureFactory(name="ACI du Nord", kind="ACI", departement="59", networks=[uriae])
+    StructureFactory(name="AI du Pas-de-Calais", kind="AI", departement="62", networks=[uriae])
+    client.force_login(advisor)
+    url = reverse("dossiers:dossier_list")
+    assert client.get(url).context["not_started"] == ["ACI du Nord", "AI du Pas-de-Calais"]
+    assert client.get(url, {"kind": "ACI"}).context["not_started"] == ["ACI du Nord"]
+    assert client.get(url, {"departement": "62"}).context["not_started"] == ["AI du Pas-de-Calais"]
+    assert client.get(url, {"kind": "EI"}).context["not_started"] == []
