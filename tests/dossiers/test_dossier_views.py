@@ -166,6 +166,11 @@ def test_a_wrong_choice_is_refused_and_nothing_is_saved(client, editor, dossier)
     assert response.status_code == 200
     assert "Sélectionnez un choix valide" in response.text
     assert not dossier.answers.exists()
+    # A summary at the top says nothing was saved and leads to each field to correct.
+    summary = response.text.split('id="form-errors"')[1].split("</div>")[0]
+    assert "Rien n&#x27;a été enregistré" in summary or "Rien n'a été enregistré" in summary
+    assert f'href="#id_q_{questions["clauses_sociales"]}"' in summary
+    assert "Marchés avec clauses sociales ?" in summary
 
 
 def test_the_next_axis_button(client, editor, dossier):
