@@ -381,8 +381,12 @@ class Answer(models.Model):
         if kind == Question.AnswerType.YES_NO:
             return {"oui": "Oui", "non": "Non"}.get(self.value, self.value)
         if kind == Question.AnswerType.DATE and self.value:
-            year, month, day = self.value.split("-")
-            return f"{day}/{month}/{year}"
+            import datetime
+
+            try:
+                return datetime.date.fromisoformat(self.value).strftime("%d/%m/%Y")
+            except ValueError:
+                return self.value  # stored out of shape (raw admin edit): shown as it is
         if kind == Question.AnswerType.NUMBER:
             return self.value.replace(".", ",")
         return self.value

@@ -388,3 +388,13 @@ def test_reuse_copies_an_attachment_under_a_new_name_of_the_same_type(dossier, e
     assert copied.attachment_name == "organigramme 2008.html"
     with copied.attachment.open("rb") as handle:
         assert handle.read() == b"%PDF-1.4\n"
+
+
+def test_an_answer_stored_out_of_shape_is_shown_as_it_is(dossier):
+    # The admin edits answers as raw text: a malformed date must not break the dossier pages.
+    answer = Answer.objects.create(dossier=dossier, question=_q(dossier, "dernier_comite"), value="au printemps")
+    assert answer.display() == "au printemps"
+    answer.value = "2009-02-30"
+    assert answer.display() == "2009-02-30"
+    answer.value = "2009-02-03"
+    assert answer.display() == "03/02/2009"
