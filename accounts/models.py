@@ -205,6 +205,15 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.target_label}"
 
+    def save(self, *args, **kwargs):
+        # However it is switched off (admin form, inline, code), the deactivation is dated.
+        deactivated_at = None if self.is_active else (self.deactivated_at or timezone.now())
+        if deactivated_at != self.deactivated_at:
+            self.deactivated_at = deactivated_at
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "deactivated_at"}
+        super().save(*args, **kwargs)
+
     @property
     def target_label(self) -> str:
         if self.role in self.SIAE_ROLES:

@@ -1,11 +1,16 @@
 """E-mails sent on each transition, in French, one message per recipient."""
 
+import logging
+import smtplib
+
 from django.core.mail import send_mass_mail
 from django.urls import reverse
 
 from accounts.models import Membership
 
 from . import workflow
+
+logger = logging.getLogger(__name__)
 
 # Who is told, per transition: the structure's editors, its networks' advisors, its département's agents.
 RECIPIENTS = {
@@ -43,8 +48,13 @@ def recipient_emails(dossier, audience: str) -> list[str]:
     return sorted(set(memberships.values_list("user__email", flat=True)))
 
 
+class MailNotSent(Exception):
+    """The mail server refused or could not be reached (the transition itself is done)."""
+
+
 def notify_transition(dossier, log, base_url: str = "") -> int:
-    """Send the e-mails for a logged transition; returns the number of messages sent."""
+    """Send the e-mails for a logged transition; returns the number of messages sent. Raises
+    MailNotSent (after logging the cause) when the mail server fails."""
     recipients = recipient_emails(dossier, RECIPIENTS[log.name])
     if not recipients:
         return 0
@@ -68,4 +78,8 @@ def notify_transition(dossier, log, base_url: str = "") -> int:
     ]
     body = "\n".join(lines)
     messages = [(subject, body, None, [email]) for email in recipients]
-    return send_mass_mail(messages, fail_silently=False)
+    try:
+        return send_mass_mail(messages, fail_silently=False)
+    except (smtplib.SMTPException, OSError) as error:
+        logger.exception("E-mails of transition %s on dossier %s not sent", log.name, dossier.pk)
+        raise MailNotSent(str(error)) from error

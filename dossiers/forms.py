@@ -10,13 +10,14 @@ from siae_portal.uploads import ACCEPTED_LABEL, MAX_UPLOAD_SIZE, megabytes, vali
 from .models import Dossier, Question, Structure
 from .validators import normalize_siret
 
-IDENTITY_FIELDS = ["siret", "kind", "departement", "insertion_posts_etp"]
+# Fields that decide who sees the structure (département, networks) or come from the convention.
+IDENTITY_FIELDS = ["siret", "kind", "departement", "networks", "insertion_posts_etp"]
 
 
 class StructureForm(forms.ModelForm):
     """Edit a structure. SIAE editors change its description; identity fields (SIRET, kind,
-    département, conventioned posts) are the administrators' (they move the structure between
-    scopes or come from the convention)."""
+    département, networks, conventioned posts) are the administrators' (they move the structure
+    between scopes or come from the convention)."""
 
     siret = forms.CharField(label="SIRET", max_length=20, help_text="14 chiffres ; les espaces sont ignorés.")
 
@@ -50,14 +51,14 @@ class StructureForm(forms.ModelForm):
         return normalize_siret(self.cleaned_data["siret"])
 
 
+KIND_FILTER_CHOICES = [("", "Tous les types"), *STRUCTURE_KINDS]
+DEPARTEMENT_FILTER_CHOICES = [("", "Tous les départements")] + [(c, departement_label(c)) for c in DEPARTEMENTS]
+
+
 class StructureFilterForm(forms.Form):
     q = forms.CharField(label="Nom, commune ou SIRET", required=False)
-    kind = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous les types"), *STRUCTURE_KINDS])
-    departement = forms.ChoiceField(
-        label="Département",
-        required=False,
-        choices=[("", "Tous les départements")] + [(code, departement_label(code)) for code in DEPARTEMENTS],
-    )
+    kind = forms.ChoiceField(label="Type", required=False, choices=KIND_FILTER_CHOICES)
+    departement = forms.ChoiceField(label="Département", required=False, choices=DEPARTEMENT_FILTER_CHOICES)
 
     def filter(self, queryset):
         if not self.is_valid():
@@ -206,12 +207,8 @@ class DossierFilterForm(forms.Form):
     ALL = "toutes"
 
     campaign = forms.ChoiceField(label="Campagne", required=False)
-    kind = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous les types"), *STRUCTURE_KINDS])
-    departement = forms.ChoiceField(
-        label="Département",
-        required=False,
-        choices=[("", "Tous les départements")] + [(code, departement_label(code)) for code in DEPARTEMENTS],
-    )
+    kind = forms.ChoiceField(label="Type", required=False, choices=KIND_FILTER_CHOICES)
+    departement = forms.ChoiceField(label="Département", required=False, choices=DEPARTEMENT_FILTER_CHOICES)
     status = forms.ChoiceField(label="Statut", required=False)
 
     def __init__(self, *args, campaigns, default_campaign, **kwargs):
@@ -231,17 +228,18 @@ class DossierFilterForm(forms.Form):
             return None
         return self.campaigns.get(choice) or self.default_campaign
 
+    def structure_filters(self) -> dict:
+        """The chosen kind and département, as filters on structures."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return {name: data[name] for name in ("kind", "departement") if data.get(name)}
+
     def filter(self, queryset):
         campaign = self.selected_campaign()
         if campaign is not None:
             queryset = queryset.filter(campaign=campaign)
         if not (self.is_bound and self.is_valid()):
             return queryset
-        data = self.cleaned_data
-        if data["kind"]:
-            queryset = queryset.filter(structure__kind=data["kind"])
-        if data["departement"]:
-            queryset = queryset.filter(structure__departement=data["departement"])
-        if data["status"]:
-            queryset = queryset.filter(status=data["status"])
+        queryset = queryset.filter(**{f"structure__{name}": value for name, value in self.structure_filters().items()})
+        if self.cleaned_data["status"]:
+            queryset = queryset.filter(status=self.cleaned_data["status"])
         return queryset

@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import Q
 
-from siae_portal.reference import DEPARTEMENTS, NETWORKS, STRUCTURE_KINDS, departement_label
+from siae_portal.reference import DEPARTEMENTS, STRUCTURE_KINDS, departement_label
 
 from .validators import normalize_siret, validate_departement, validate_siret
 
@@ -19,10 +19,6 @@ class Network(models.Model):
 
     def __str__(self):
         return self.code if self.code == self.name else f"{self.code} ({self.name})"
-
-    @classmethod
-    def known_codes(cls):
-        return [code for code, _ in NETWORKS]
 
 
 class StructureQuerySet(models.QuerySet):
@@ -109,6 +105,13 @@ class Structure(models.Model):
 
         return reverse("dossiers:structure_detail", args=[self.pk])
 
+    def clean(self):
+        # The database constraint would only name itself; say it in words first.
+        if self.insertion_posts_etp is not None and self.insertion_posts_etp < 0:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"insertion_posts_etp": "Le nombre de postes d'insertion ne peut pas être négatif."})
+
     @property
     def siret_display(self):
         s = self.siret
@@ -159,8 +162,19 @@ class Campaign(models.Model):
     def __str__(self):
         return f"{self.year} · {self.title}"
 
-    def previous(self):
-        return Campaign.objects.filter(year__lt=self.year).order_by("-year").first()
+    def clean(self):
+        # The database constraints would only name themselves; say it in words first.
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.opens_on and self.review_deadline and self.review_deadline < self.opens_on:
+            errors["review_deadline"] = "La date limite de relecture ne peut pas précéder l'ouverture de la campagne."
+        if self.opens_on and self.submission_deadline and self.submission_deadline < self.opens_on:
+            errors["submission_deadline"] = (
+                "La date limite de transmission ne peut pas précéder l'ouverture de la campagne."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Question(models.Model):
@@ -367,8 +381,12 @@ class Answer(models.Model):
         if kind == Question.AnswerType.YES_NO:
             return {"oui": "Oui", "non": "Non"}.get(self.value, self.value)
         if kind == Question.AnswerType.DATE and self.value:
-            year, month, day = self.value.split("-")
-            return f"{day}/{month}/{year}"
+            import datetime
+
+            try:
+                return datetime.date.fromisoformat(self.value).strftime("%d/%m/%Y")
+            except ValueError:
+                return self.value  # stored out of shape (raw admin edit): shown as it is
         if kind == Question.AnswerType.NUMBER:
             return self.value.replace(".", ",")
         return self.value

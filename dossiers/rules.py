@@ -16,6 +16,8 @@ def is_structure_editor(user, structure):
 
 rules.add_perm("dossiers.change_structure", is_portal_admin | is_structure_editor)
 rules.add_perm("dossiers.change_structure_identity", is_portal_admin)
+# Opening (creating) a structure's dossier for a campaign.
+rules.add_perm("dossiers.open_dossier", is_portal_admin | is_structure_editor)
 
 
 # --- Dossiers -----------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import Structure
+from .calculations import overall_progress, progress_by_axis
+from .models import Answer, Campaign, Dossier, Question, Structure
 
 
 def get_structure_for_user(request, pk, *, write=False):
@@ -15,8 +16,6 @@ def get_structure_for_user(request, pk, *, write=False):
 def get_dossier_for_user(request, pk, *, write=False):
     """The dossier if the user may see it (404 otherwise); with `write`, 403 unless it may edit its
     answers now (SIAE editor, dossier in an editable state)."""
-    from .models import Dossier
-
     dossier = get_object_or_404(
         Dossier.objects.visible_to(request.user).select_related("structure", "campaign"), pk=pk
     )
@@ -27,8 +26,6 @@ def get_dossier_for_user(request, pk, *, write=False):
 
 def answered_question_ids(dossier_ids) -> dict[int, set]:
     """{dossier id: ids of its answered questions}, in one query."""
-    from .models import Answer
-
     result = {pk: set() for pk in dossier_ids}
     for dossier_id, question_id in Answer.objects.filter(dossier_id__in=list(dossier_ids)).values_list(
         "dossier_id", "question_id"
@@ -40,9 +37,6 @@ def answered_question_ids(dossier_ids) -> dict[int, set]:
 def attach_progress(dossiers):
     """Set `dossier.progress` (overall AxisProgress) on each dossier of a list, in two queries
     whatever the number of dossiers (questions of their campaigns, and their answers)."""
-    from .calculations import overall_progress, progress_by_axis
-    from .models import Question
-
     dossiers = list(dossiers)
     campaign_ids = {d.campaign_id for d in dossiers}
     questions = {}
@@ -59,3 +53,17 @@ def attach_progress(dossiers):
         ]
         dossier.progress = overall_progress(progress_by_axis(applicable, answered[dossier.pk]))
     return dossiers
+
+
+def startable_dossiers(user):
+    """(structure, campaign) pairs: the latest opened campaign, for each structure the user edits
+    that has not opened its dossier for it yet."""
+    latest = Campaign.objects.opened().first()
+    if latest is None or not user.scope.editor_structure_ids:
+        return []
+    structures = (
+        Structure.objects.filter(pk__in=user.scope.editor_structure_ids)
+        .exclude(dossiers__campaign=latest)
+        .order_by("name")
+    )
+    return [(structure, latest) for structure in structures]

@@ -6,6 +6,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from siae_portal.uploads import validate_upload
+
 from . import emails, workflow
 from .models import Answer, AxisComment, Campaign, Dossier, DossierTransition, Question, Snapshot, Structure
 from .rules import dossier_roles
@@ -34,6 +36,12 @@ def open_dossier(structure: Structure, campaign: Campaign) -> tuple[Dossier, boo
 def missing_required_answers(dossier: Dossier) -> list[str]:
     answered = set(dossier.answers.values_list("question_id", flat=True))
     return [f"axe {q.axis} · {q.label}" for q in dossier.questions() if q.required and q.pk not in answered]
+
+
+def stored_name(file_type: str) -> str:
+    """The name an attachment is stored under: its extension comes from its checked content (see
+    `validate_upload`), so a PDF sent as "page.html" is never kept as a web page."""
+    return f"piece.{file_type}"
 
 
 def save_axis(dossier: Dossier, axis: int, user, *, version: int, values: dict, files: dict, clears: set) -> int:
@@ -73,7 +81,8 @@ def save_axis(dossier: Dossier, axis: int, user, *, version: int, values: dict, 
             old_file = answer.attachment.name if answer.attachment else None
             answer.attachment_name = uploaded.name[:200]
             answer.updated_by = user
-            answer.attachment.save(uploaded.name, uploaded, save=False)
+            # Named by its checked content, never by the name it came with (see `stored_name`).
+            answer.attachment.save(stored_name(validate_upload(uploaded)), uploaded, save=False)
             answer.save()
             if old_file:
                 transaction.on_commit(lambda name=old_file, storage=answer.attachment.storage: storage.delete(name))
@@ -92,7 +101,8 @@ def previous_dossier(dossier: Dossier) -> Dossier | None:
 
 def reuse_previous_answers(dossier: Dossier, user) -> tuple[int, Dossier | None]:
     """Fill the empty answers from the structure's latest earlier dossier, where the question
-    codes match. Returns (number of answers copied, the earlier dossier)."""
+    codes match and the old answer still fits the question (see `_still_fits`). Returns (number of
+    answers copied, the earlier dossier)."""
     if not user.has_perm("dossiers.change_dossier", dossier):
         raise PermissionDenied("Vous ne pouvez pas modifier ce dossier.")
     source = previous_dossier(dossier)
@@ -104,7 +114,7 @@ def reuse_previous_answers(dossier: Dossier, user) -> tuple[int, Dossier | None]
         copied, axes = 0, set()
         for old in source.answers.select_related("question"):
             question = targets.get(old.question.code)
-            if question is None or (question.answer_type == Question.AnswerType.FILE) != bool(old.attachment):
+            if question is None or not _still_fits(old, question):
                 continue
             answer = Answer(dossier=dossier, question=question, value=old.value, updated_by=user)
             if old.attachment:
@@ -114,7 +124,8 @@ def reuse_previous_answers(dossier: Dossier, user) -> tuple[int, Dossier | None]
                 except OSError:
                     continue
                 answer.attachment_name = old.attachment_name
-                answer.attachment.save(old.attachment_name or "piece-jointe", ContentFile(content), save=False)
+                extension = old.attachment.name.rsplit(".", 1)[-1]
+                answer.attachment.save(stored_name(extension), ContentFile(content), save=False)
             answer.save()
             copied += 1
             axes.add(question.axis)
@@ -124,6 +135,18 @@ def reuse_previous_answers(dossier: Dossier, user) -> tuple[int, Dossier | None]
                 updated_at=timezone.now(), **{f"version_axis_{a}": F(f"version_axis_{a}") + 1 for a in axes}
             )
     return copied, source
+
+
+def _still_fits(old: Answer, question: Question) -> bool:
+    """Whether last year's answer is still a valid answer to this year's question: same answer
+    type (a text is no date), an option still offered, a file only for a file question."""
+    if old.question.answer_type != question.answer_type:
+        return False
+    if question.answer_type == Question.AnswerType.FILE:
+        return bool(old.attachment)
+    if question.answer_type == Question.AnswerType.CHOICE:
+        return old.value in question.option_list
+    return True
 
 
 def freeze_snapshot(dossier: Dossier, user) -> Snapshot:
@@ -150,7 +173,8 @@ def apply_transition(
     dossier: Dossier, name: str, user, *, comment: str = "", notify: bool = True, base_url: str = ""
 ) -> Dossier:
     """Move the dossier through transition `name`. PermissionDenied when the user may not make it
-    from this state; TransitionRefused (French reasons) when its conditions are not met."""
+    from this state; TransitionRefused (French reasons) when its conditions are not met;
+    emails.MailNotSent when the transition is done and logged but its e-mails could not leave."""
     transition = workflow.TRANSITIONS.get(name)
     if transition is None:
         raise PermissionDenied("Action inconnue.")

@@ -11,10 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from siae_portal.exports import csv_response
 
 from .calculations import UNCHANGED, diff_snapshots, overall_progress, progress_by_axis
+from .emails import MailNotSent
 from .forms import AxisCommentForm, AxisForm, DossierFilterForm, StructureFilterForm, StructureForm, TransitionForm
 from .models import AXIS_LABELS, Campaign, Dossier, Network, Structure
 from .rules import dossier_roles
-from .selectors import attach_progress, get_dossier_for_user, get_structure_for_user
+from .selectors import attach_progress, get_dossier_for_user, get_structure_for_user, startable_dossiers
 from .services import (
     AxisConflict,
     TransitionRefused,
@@ -126,7 +127,7 @@ def dossier_start(request, structure_pk, year):
     existing = Dossier.objects.visible_to(request.user).filter(structure=structure, campaign=campaign).first()
     if existing is not None:
         return redirect(existing)
-    if structure.pk not in request.user.scope.editor_structure_ids and not request.user.scope.is_admin:
+    if not request.user.has_perm("dossiers.open_dossier", structure):
         raise PermissionDenied("Seuls les rédacteurs de la structure ouvrent son dossier.")
     dossier, _ = open_dossier(structure, campaign)
     return redirect(dossier)
@@ -254,6 +255,12 @@ def dossier_transition(request, pk, name):
         for error in refused.errors:
             messages.error(request, error)
         return redirect(dossier)
+    except MailNotSent:
+        messages.warning(
+            request,
+            "Le message prévenant les personnes concernées n'a pas pu être envoyé (serveur de messagerie "
+            "indisponible) : pensez à les prévenir vous-même.",
+        )
     dossier.refresh_from_db()
     messages.success(request, f"C'est fait : le dossier est maintenant « {dossier.get_status_display()} ».")
     if not Dossier.objects.visible_to(request.user).filter(pk=dossier.pk).exists():
@@ -295,8 +302,18 @@ def dossier_snapshots(request, pk):
     dossier = get_dossier_for_user(request, pk)
     snapshots = list(dossier.snapshots.select_related("created_by").order_by("number"))
     by_id = {str(s.pk): s for s in snapshots}
-    before = by_id.get(request.GET.get("avant")) or (snapshots[-2] if len(snapshots) > 1 else None)
-    after = by_id.get(request.GET.get("apres")) or (snapshots[-1] if snapshots else None)
+
+    def chosen(parameter, default):
+        # Only this dossier's versions: any other id (another dossier's, a deleted one) is a 404.
+        value = request.GET.get(parameter)
+        if not value:
+            return default
+        if value not in by_id:
+            raise Http404("Cette version n'appartient pas à ce dossier.")
+        return by_id[value]
+
+    before = chosen("avant", snapshots[-2] if len(snapshots) > 1 else None)
+    after = chosen("apres", snapshots[-1] if snapshots else None)
     rows = diff_snapshots(before.answers if before else [], after.answers if after else []) if after else []
     only_changes = request.GET.get("tout") != "1"
     shown = [r for r in rows if r.change != UNCHANGED] if only_changes else rows
@@ -372,13 +389,13 @@ def dossier_list(request):
     params.pop("page", None)
     export_params = params.copy()
     export_params["export"] = "csv"
-    startable = _startable_dossiers(request.user) if scope.editor_structure_ids else []
+    startable = startable_dossiers(request.user) if scope.editor_structure_ids else []
     selected = filter_form.selected_campaign()
     not_started = []
     if scope.network_ids and selected is not None:
         # Advisors also need the structures that have not even opened their dossier.
         not_started = list(
-            Structure.objects.filter(networks__in=scope.network_ids)
+            Structure.objects.filter(networks__in=scope.network_ids, **filter_form.structure_filters())
             .exclude(dossiers__campaign=selected)
             .distinct()
             .order_by("name")
@@ -399,18 +416,3 @@ def dossier_list(request):
             "show_filters": not siae_only,
         },
     )
-
-
-def _startable_dossiers(user):
-    """(structure, campaign) pairs of opened campaigns where the user's structures have no dossier yet."""
-    campaigns = list(Campaign.objects.opened())
-    if not campaigns:
-        return []
-    structures = list(Structure.objects.filter(pk__in=user.scope.editor_structure_ids).order_by("name"))
-    existing = set(
-        Dossier.objects.filter(structure__in=structures, campaign__in=campaigns).values_list(
-            "structure_id", "campaign_id"
-        )
-    )
-    latest = campaigns[0]
-    return [(s, latest) for s in structures if (s.pk, latest.pk) not in existing]

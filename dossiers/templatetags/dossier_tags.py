@@ -24,7 +24,7 @@ def home_dossiers(context):
     from django.db.models import Count
 
     from ..models import Campaign, Dossier
-    from ..views import _startable_dossiers
+    from ..selectors import startable_dossiers
 
     request = context["request"]
     user = request.user
@@ -48,7 +48,7 @@ def home_dossiers(context):
         "statuses": statuses,
         "total": sum(counts.values()),
         "own": own,
-        "startable": _startable_dossiers(user) if user.scope.editor_structure_ids else [],
+        "startable": startable_dossiers(user) if user.scope.editor_structure_ids else [],
         "csrf_token": context.get("csrf_token"),
     }
 
@@ -68,7 +68,7 @@ def structure_dossiers(context, structure):
     latest = Campaign.objects.opened().first()
     can_start = (
         latest is not None
-        and (structure.pk in user.scope.editor_structure_ids or user.scope.is_admin)
+        and user.has_perm("dossiers.open_dossier", structure)
         and all(d.campaign_id != latest.pk for d in dossiers)
     )
     return {

@@ -8,6 +8,19 @@ import pytest
 
 from dossiers.models import Answer, Campaign, Dossier, Question
 
+# Every persona of tests/personas.py, for the role x page matrices (anonymous is tested on its own).
+ROLES = [
+    "editor",
+    "reader",
+    "other_editor",
+    "advisor",
+    "other_advisor",
+    "agent",
+    "other_agent",
+    "portal_admin",
+    "orphan",
+]
+
 QUESTIONS = [
     # axis, code, label, type, required, kinds
     (1, "presentation", "Présentez votre structure.", "long_text", True, []),

@@ -106,3 +106,29 @@ def test_admin_edits_the_kinds_of_a_question(client, portal_admin, campaign):
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.kinds == ["AI", "ETTI"]
+
+
+@pytest.mark.parametrize("model", ["question", "dossier", "answer", "axiscomment", "snapshot"])
+def test_admin_lists_keep_a_constant_number_of_queries(
+    client, portal_admin, advisor, editor, campaign, uriae, model, django_assert_max_num_queries
+):
+    from dossiers import services
+    from tests.dossiers.conftest import answer_all_required
+    from tests.factories import StructureFactory
+
+    def add(count):
+        for _ in range(count):
+            dossier = Dossier.objects.create(structure=StructureFactory(networks=[uriae]), campaign=campaign)
+            answer_all_required(dossier, editor)
+            services.add_axis_comment(dossier, 1, advisor, "Précisez.")
+            services.apply_transition(dossier, "submit", portal_admin, notify=False)
+        make_campaign(Campaign.objects.order_by("year").first().year - 1)  # more questions, other campaigns
+
+    add(2)
+    client.force_login(portal_admin)
+    url = reverse(f"admin:dossiers_{model}_changelist")
+    with django_assert_max_num_queries(20) as small:
+        assert client.get(url).status_code == 200
+    add(12)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200

@@ -347,3 +347,54 @@ def test_question_validation(campaign):
     assert "Types de SIAE inconnus" in str(error.value)
     question.kinds = ["EI"]
     question.full_clean()
+
+
+def test_campaign_dates_out_of_order_get_clear_french_messages(db):
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from dossiers.models import Campaign
+
+    campaign = Campaign(
+        year=2010,
+        title="Conventionnement 2010",
+        opens_on=datetime.date(2010, 2, 1),
+        review_deadline=datetime.date(2010, 1, 15),
+        submission_deadline=datetime.date(2010, 1, 31),
+    )
+    with pytest.raises(ValidationError) as refused:
+        campaign.full_clean()
+    assert refused.value.message_dict == {
+        "review_deadline": ["La date limite de relecture ne peut pas précéder l'ouverture de la campagne."],
+        "submission_deadline": ["La date limite de transmission ne peut pas précéder l'ouverture de la campagne."],
+    }
+    assert not Campaign.objects.exists()
+
+
+def test_reuse_copies_an_attachment_under_a_new_name_of_the_same_type(dossier, editor, previous_campaign, structure):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    question = Question.objects.create(
+        campaign=previous_campaign, axis=1, section="Rubrique", code="organigramme", label="Org", answer_type="file"
+    )
+    old = Dossier.objects.create(structure=structure, campaign=previous_campaign, status="acknowledged")
+    old_answer = Answer(dossier=old, question=question, attachment_name="organigramme 2008.html")
+    old_answer.attachment.save("organigramme.pdf", SimpleUploadedFile("organigramme.pdf", b"%PDF-1.4\n"), save=False)
+    old_answer.save()
+    assert services.reuse_previous_answers(dossier, editor)[0] == 1
+    copied = dossier.answers.get(question__code="organigramme")
+    assert copied.attachment.name != old_answer.attachment.name and copied.attachment.name.endswith(".pdf")
+    assert copied.attachment_name == "organigramme 2008.html"
+    with copied.attachment.open("rb") as handle:
+        assert handle.read() == b"%PDF-1.4\n"
+
+
+def test_an_answer_stored_out_of_shape_is_shown_as_it_is(dossier):
+    # The admin edits answers as raw text: a malformed date must not break the dossier pages.
+    answer = Answer.objects.create(dossier=dossier, question=_q(dossier, "dernier_comite"), value="au printemps")
+    assert answer.display() == "au printemps"
+    answer.value = "2009-02-30"
+    assert answer.display() == "2009-02-30"
+    answer.value = "2009-02-03"
+    assert answer.display() == "03/02/2009"

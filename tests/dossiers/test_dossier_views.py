@@ -9,20 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dossiers.models import Answer, AxisComment, Dossier, DossierTransition
-from tests.dossiers.conftest import answer_all_required, set_status
+from tests.dossiers.conftest import ROLES, answer_all_required, set_status
 from tests.factories import StructureFactory
 
-ROLES = [
-    "editor",
-    "reader",
-    "other_editor",
-    "advisor",
-    "other_advisor",
-    "agent",
-    "other_agent",
-    "portal_admin",
-    "orphan",
-]
 # On a draft of "Nord Recyclage" (EI, Nord, URIAE): who sees it, who writes in it, who comments.
 SEES = {"editor", "reader", "advisor", "portal_admin"}
 WRITES = {"editor", "portal_admin"}
@@ -177,6 +166,11 @@ def test_a_wrong_choice_is_refused_and_nothing_is_saved(client, editor, dossier)
     assert response.status_code == 200
     assert "Sélectionnez un choix valide" in response.text
     assert not dossier.answers.exists()
+    # A summary at the top says nothing was saved and leads to each field to correct.
+    summary = response.text.split('id="form-errors"')[1].split("</div>")[0]
+    assert "Rien n&#x27;a été enregistré" in summary or "Rien n'a été enregistré" in summary
+    assert f'href="#id_q_{questions["clauses_sociales"]}"' in summary
+    assert "Marchés avec clauses sociales ?" in summary
 
 
 def test_the_next_axis_button(client, editor, dossier):
@@ -227,6 +221,16 @@ def test_an_attachment_is_stored_and_served_through_the_permission_check(client,
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PNG
     assert "organigramme.png" in response["Content-Disposition"]
+
+
+def test_a_stored_file_takes_the_extension_of_its_content_not_of_its_name(client, editor, dossier):
+    # Were the media folder ever served as such, a PDF named "page.html" must not come back as a web page.
+    client.force_login(editor)
+    upload = SimpleUploadedFile("page.html", PDF, content_type="text/html")
+    assert _post_axis1(client, dossier, _axis1_data(), organigramme=upload).status_code == 302
+    answer = dossier.answers.get(question__code="organigramme")
+    assert answer.attachment.name.endswith(".pdf")
+    assert answer.attachment_name == "page.html"
 
 
 def test_a_renamed_executable_is_refused(client, editor, dossier):
@@ -582,7 +586,7 @@ def test_agent_list_never_shows_drafts(client, agent, campaign, uriae):
     assert {d.structure.departement for d in listed} == {"59"}
 
 
-def test_home_panel_shows_the_campaign(client, editor, advisor, campaign, dossier, django_assert_max_num_queries):
+def test_home_panel_shows_the_campaign(client, editor, advisor, campaign, dossier):
     client.force_login(editor)
     response = client.get(reverse("home"))
     assert "Offre de services 2009" in response.text
@@ -608,13 +612,31 @@ def test_the_email_links_to_the_dossier(client, editor, dossier, advisor):
     assert mail.outbox[0].to == [advisor.email]
 
 
-def test_dossier_pages_query_counts_do_not_grow_with_answers(client, editor, dossier, django_assert_max_num_queries):
-    answer_all_required(dossier)
+def test_dossier_pages_query_counts_do_not_grow_with_answers_history_and_comments(
+    client, editor, advisor, agent, dossier, django_assert_max_num_queries
+):
+    from dossiers import services
+
+    set_status(dossier, "complement_requested")
     client.force_login(editor)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(14) as detail:
         client.get(reverse("dossiers:detail", args=[dossier.pk]))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(10) as axis:
         client.get(reverse("dossiers:axis", args=[dossier.pk, 1]))
+    answer_all_required(dossier)
+    _attachment(dossier)
+    for number in range(3):
+        for axis_number in (1, 2, 3, 4):
+            services.add_axis_comment(dossier, axis_number, advisor, f"Remarque {number}")
+        services.apply_transition(dossier, "resubmit", editor, notify=False)
+        services.apply_transition(dossier, "request_complement", agent, comment="Encore.", notify=False)
+    assert dossier.transitions.count() == 6 and dossier.snapshots.count() == 3
+    with django_assert_max_num_queries(len(detail.captured_queries)):
+        response = client.get(reverse("dossiers:detail", args=[dossier.pk]))
+    assert "Version 3" in response.text
+    with django_assert_max_num_queries(len(axis.captured_queries)):
+        response = client.get(reverse("dossiers:axis", args=[dossier.pk, 1]))
+    assert "Remarque 2" in response.text
 
 
 def test_a_reader_sees_every_answer_and_the_attachment_link_but_no_form(client, reader, dossier):
@@ -643,3 +665,41 @@ def test_anonymous_posts_change_nothing(client, dossier, campaign, structure):
         assert response.status_code == 302 and "/login/" in response.url
     dossier.refresh_from_db()
     assert dossier.status == "draft" and not dossier.answers.exists() and not AxisComment.objects.exists()
+
+
+class _BrokenMailServer:
+    """An e-mail backend whose server is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("SMTP injoignable")
+
+
+def test_a_mail_server_down_does_not_turn_a_done_transition_into_an_error(
+    client, editor, advisor, dossier, settings, caplog
+):
+    settings.EMAIL_BACKEND = f"{__name__}._BrokenMailServer"
+    client.force_login(editor)
+    response = client.post(reverse("dossiers:transition", args=[dossier.pk, "ask_review"]), follow=True)
+    assert response.status_code == 200
+    dossier.refresh_from_db()
+    assert dossier.status == "in_review" and DossierTransition.objects.count() == 1
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("n'a pas pu être envoyé" in m for m in shown)
+    assert any("le dossier est maintenant « en relecture par le réseau »" in m for m in shown)
+    assert "SMTP injoignable" in caplog.text
+
+
+def test_the_structures_that_have_not_started_follow_the_kind_and_departement_filters(
+    client, advisor, campaign, dossier, uriae
+):
+    StructureFactory(name="ACI du Nord", kind="ACI", departement="59", networks=[uriae])
+    StructureFactory(name="AI du Pas-de-Calais", kind="AI", departement="62", networks=[uriae])
+    client.force_login(advisor)
+    url = reverse("dossiers:dossier_list")
+    assert client.get(url).context["not_started"] == ["ACI du Nord", "AI du Pas-de-Calais"]
+    assert client.get(url, {"kind": "ACI"}).context["not_started"] == ["ACI du Nord"]
+    assert client.get(url, {"departement": "62"}).context["not_started"] == ["AI du Pas-de-Calais"]
+    assert client.get(url, {"kind": "EI"}).context["not_started"] == []

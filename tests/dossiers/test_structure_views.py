@@ -2,20 +2,10 @@ import pytest
 from django.urls import reverse
 
 from dossiers.models import Structure
+from tests.dossiers.conftest import ROLES
 from tests.factories import StructureFactory
 
 # Who sees the structure "Nord Recyclage" (EI, Nord, URIAE) and who may edit it.
-ROLES = [
-    "editor",
-    "reader",
-    "other_editor",
-    "advisor",
-    "other_advisor",
-    "agent",
-    "other_agent",
-    "portal_admin",
-    "orphan",
-]
 SEES = {"editor", "reader", "advisor", "agent", "portal_admin"}
 EDITS = {"editor", "portal_admin"}
 
@@ -86,6 +76,28 @@ def test_editor_cannot_change_identity_fields(client, editor, structure):
     assert structure.siret != "35600000000048"
 
 
+@pytest.mark.parametrize("posted", [[], ["coorace"], ["uriae", "coorace"]])
+def test_editor_cannot_move_the_structure_between_networks(client, request, editor, advisor, structure, posted):
+    # The networks decide which advisors see the structure and its dossiers: only administrators change them.
+    client.force_login(editor)
+    response = client.post(
+        reverse("dossiers:structure_edit", args=[structure.pk]),
+        {
+            "name": "Nord Recyclage",
+            "commune": "Roubaix",
+            "activity": "Tri",
+            "networks": [request.getfixturevalue(code).pk for code in posted],
+        },
+    )
+    assert response.status_code == 302
+    structure.refresh_from_db()
+    assert structure.activity == "Tri"
+    assert [n.code for n in structure.networks.all()] == ["URIAE"]
+    assert "networks" not in client.get(reverse("dossiers:structure_edit", args=[structure.pk])).context["form"].fields
+    client.force_login(advisor)
+    assert client.get(reverse("dossiers:structure_detail", args=[structure.pk])).status_code == 200
+
+
 def test_admin_edits_identity_and_a_wrong_siret_is_refused(client, portal_admin, structure, uriae):
     client.force_login(portal_admin)
     data = {
@@ -154,3 +166,23 @@ def test_home_is_paginated_with_a_constant_number_of_queries(client, advisor, ur
     with django_assert_max_num_queries(8):
         response = client.get(reverse("home"), {"page": 2})
     assert len(response.context["page"].object_list) == 15
+
+
+def test_negative_posts_get_a_clear_french_message_and_change_nothing(client, portal_admin, structure, uriae):
+    client.force_login(portal_admin)
+    data = {
+        "name": "Autre nom",
+        "siret": structure.siret,
+        "kind": "EI",
+        "departement": "59",
+        "commune": "Roubaix",
+        "networks": [uriae.pk],
+        "insertion_posts_etp": "-3",
+    }
+    response = client.post(reverse("dossiers:structure_edit", args=[structure.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "insertion_posts_etp": ["Le nombre de postes d'insertion ne peut pas être négatif."]
+    }
+    structure.refresh_from_db()
+    assert structure.name == "Nord Recyclage"

@@ -86,3 +86,16 @@ def test_logout_is_a_post(client, editor):
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_unticking_active_in_the_membership_form_dates_the_deactivation(client, portal_admin, editor, structure):
+    client.force_login(portal_admin)
+    membership = editor.memberships.get()
+    response = client.post(
+        reverse("admin:accounts_membership_change", args=[membership.pk]),
+        {"user": editor.pk, "role": "siae_editor", "structure": structure.pk, "departement": ""},
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert not membership.is_active
+    assert membership.deactivated_at is not None
