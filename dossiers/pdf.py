@@ -107,7 +107,8 @@ def html_to_pdf(html: str) -> bytes:
     server read a file or call a URL; only inline data: resources (SVG charts) are allowed."""
     from weasyprint import HTML, URLFetcher  # a 0.8 s import: only paid by the first PDF
 
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf()
+    # Tagged PDF (headings, tables, reading order) for screen readers: about 50 ms more.
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf(pdf_tags=True)
 
 
 def render_dossier_pdf(dossier: Dossier, snapshot: Snapshot | None = None, snapshots=None) -> bytes:

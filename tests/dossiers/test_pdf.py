@@ -51,11 +51,15 @@ def pdf_text(content: bytes, tmp_path) -> str:
     return re.sub(r"\s+", " ", result.stdout.decode("utf-8"))
 
 
-def pdf_pages(content: bytes, tmp_path) -> int:
+def pdf_info(content: bytes, tmp_path) -> dict:
     path = tmp_path / "info.pdf"
     path.write_bytes(content)
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True).stdout.decode()
-    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
+    info = subprocess.run(["pdfinfo", "-enc", "UTF-8", str(path)], capture_output=True, check=True).stdout
+    return dict(line.split(":", 1) for line in info.decode("utf-8").splitlines() if ":" in line)
+
+
+def pdf_pages(content: bytes, tmp_path) -> int:
+    return int(pdf_info(content, tmp_path)["Pages"])
 
 
 def _url(dossier, **params):
@@ -226,7 +230,8 @@ def test_the_summary_shows_identity_answers_comments_and_history(
     services.add_axis_comment(dossier, 2, advisor, "Le parcours mérite un schéma « étape par étape ».")
 
     client.force_login(editor)
-    text = pdf_text(client.get(_url(dossier)).content, tmp_path)
+    response = client.get(_url(dossier))
+    text = pdf_text(response.content, tmp_path)
     for expected in [
         "Nord Recyclage",
         "Offre de services · campagne 2009",
@@ -258,6 +263,9 @@ def test_the_summary_shows_identity_answers_comments_and_history(
     ]:
         assert expected in text, expected
     assert "Part des ressources propres" not in text  # an ACI-only question, not asked of an EI
+    info = pdf_info(response.content, tmp_path)
+    assert info["Title"].strip() == "Synthèse du dossier d'offre de services 2009 · Nord Recyclage"
+    assert info["Tagged"].strip() == "yes"  # headings and tables for screen readers
     # Progress per axis: answers, required answers, comments (pdftotext may drop the spaces around "/").
     assert re.search(r"Axe 1 · Accueil et intégration en milieu de travail 3 ?/ ?3 2 ?/ ?2 0 ", text)
     assert re.search(r"Axe 2 · Accompagnement social et professionnel 1 ?/ ?2 0 ?/ ?1 1 ", text)
