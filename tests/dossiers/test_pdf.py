@@ -3,6 +3,7 @@
 
 import base64
 import datetime
+import io
 import os
 import re
 import shutil
@@ -399,3 +400,27 @@ def test_the_file_name_is_clean(campaign):
     nameless = StructureFactory(name="«»", kind="ACI")
     other = Dossier.objects.create(structure=nameless, campaign=campaign)
     assert pdf.pdf_filename(other, None) == f"synthese-os-2009-dossier-{other.pk}.pdf"
+
+
+# --- The demo ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_demo_agent_prints_every_transmitted_dossier_of_its_departement(client, poppler, tmp_path):
+    from django.core.management import call_command
+
+    from accounts.models import User
+
+    call_command("seed_demo", stdout=io.StringIO())
+    client.force_login(User.objects.get(email="ddtefp59@demo.local"))
+    listing = client.get(reverse("dossiers:dossier_list"))
+    dossiers = list(listing.context["page"].object_list)
+    assert dossiers and all(d.structure.departement == "59" for d in dossiers)
+    for dossier in dossiers:
+        response = client.get(_url(dossier))
+        assert response.status_code == 200
+        assert f'href="{_url(dossier)}"' in listing.text
+        text = pdf_text(response.content, tmp_path)
+        assert dossier.structure.name in text and "Version transmise n° 1" in text
+        assert "Axe 4 · Contribution à l'activité économique et au développement territorial" in text
+        assert pdf_pages(response.content, tmp_path) >= 5
