@@ -385,7 +385,10 @@ def test_download_buttons_on_the_detail_page_and_the_agent_list(client, transmit
     assert f'href="{_url(transmitted)}"' in detail and "Télécharger la synthèse PDF" in detail
     snapshot = transmitted.snapshots.get()
     assert f'href="{_url(transmitted, version=snapshot.pk)}"' in detail
+    assert "la dernière version transmise à la DDTEFP" not in detail
     client.force_login(agent)
+    detail = client.get(reverse("dossiers:detail", args=[transmitted.pk])).text
+    assert 'PDF</a> <span class="small text-body-secondary">la dernière version transmise' in detail
     listing = client.get(reverse("dossiers:dossier_list")).text
     assert f'href="{_url(transmitted)}"' in listing
     assert 'Télécharger la synthèse PDF<span class="visually-hidden"> de Nord Recyclage (2009)' in listing
