@@ -149,24 +149,33 @@ def _still_fits(old: Answer, question: Question) -> bool:
     return True
 
 
-def freeze_snapshot(dossier: Dossier, user) -> Snapshot:
+def answer_items(dossier: Dossier) -> list[dict]:
+    """The dossier's current answers as a reader reads them, one dict per applicable question, in
+    questionnaire order: the shape a snapshot freezes and the PDF summary prints (two queries)."""
     answers = {a.question_id: a for a in dossier.answers.all()}
-    frozen = []
+    items = []
     for question in dossier.questions():
         answer = answers.get(question.pk)
-        frozen.append(
+        if answer is not None:
+            answer.question = question  # display() reads the type: no query per answer
+        items.append(
             {
                 "question_id": question.pk,
                 "code": question.code,
                 "axis": question.axis,
                 "section": question.section,
                 "label": question.label,
+                "required": question.required,
                 "value": answer.display() if answer and question.answer_type != Question.AnswerType.FILE else "",
                 "file_name": answer.attachment_name if answer and answer.attachment else "",
             }
         )
+    return items
+
+
+def freeze_snapshot(dossier: Dossier, user) -> Snapshot:
     number = (dossier.snapshots.aggregate(n=Max("number"))["n"] or 0) + 1
-    return Snapshot.objects.create(dossier=dossier, number=number, created_by=user, answers=frozen)
+    return Snapshot.objects.create(dossier=dossier, number=number, created_by=user, answers=answer_items(dossier))
 
 
 def apply_transition(

@@ -16,4 +16,5 @@ urlpatterns = [
     path("dossiers/<int:pk>/reprendre-l-an-dernier/", views.dossier_reuse, name="reuse"),
     path("dossiers/<int:pk>/pieces/<int:answer_pk>/", views.dossier_attachment, name="attachment"),
     path("dossiers/<int:pk>/versions/", views.dossier_snapshots, name="snapshots"),
+    path("dossiers/<int:pk>/synthese.pdf", views.dossier_pdf, name="pdf"),
 ]

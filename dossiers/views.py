@@ -416,3 +416,20 @@ def dossier_list(request):
             "show_filters": not siae_only,
         },
     )
+
+
+@require_GET
+def dossier_pdf(request, pk):
+    """The dossier's PDF summary: the latest transmitted version for a DDTEFP agent, the current
+    answers (or `?version=<snapshot pk>`) for the SIAE and its network."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    from . import pdf
+
+    dossier = get_dossier_for_user(request, pk)
+    snapshot, snapshots = pdf.printed_version(dossier, request.user, request.GET.get("version"))
+    response = HttpResponse(pdf.render_dossier_pdf(dossier, snapshot, snapshots), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, pdf.pdf_filename(dossier, snapshot))
+    response["Cache-Control"] = "private, no-store"
+    return response
