@@ -257,7 +257,7 @@ def _exits(structures, total, years, last_year, rng) -> int:
         for start in range(0, n, BATCH):
             yield from chunk_rows(start, min(start + BATCH, n))
 
-    _insert(ExitRecord, EXIT_COLUMNS, all_rows(), n)
+    _insert(ExitRecord, EXIT_COLUMNS, all_rows())
     return n
 
 
@@ -268,11 +268,11 @@ def _positionings(structures, years, last_year, rng) -> int:
             for prescriber in rng.choice(PRESCRIBER_CODES, size=int(rng.integers(2, 5)), replace=False):
                 positioned = int(rng.integers(1, int(posts * 2) + 2))
                 rows.append((pk, year, str(prescriber), positioned, int(rng.binomial(positioned, 0.45))))
-    _insert(PrescriberPositioning, ["structure_id", "year", "prescriber", "positioned", "hired"], iter(rows), len(rows))
+    _insert(PrescriberPositioning, ["structure_id", "year", "prescriber", "positioned", "hired"], iter(rows))
     return len(rows)
 
 
-def _insert(model, columns, rows, n):
+def _insert(model, columns, rows):
     """COPY on PostgreSQL; batched bulk_create elsewhere."""
     if connection.vendor == "postgresql":
         sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
