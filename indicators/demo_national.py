@@ -287,5 +287,3 @@ def _insert(model, columns, rows):
             model.objects.bulk_create(batch)
             batch = []
     model.objects.bulk_create(batch)
-
-

@@ -31,9 +31,7 @@ def test_tiny_national_seed_is_valid_and_idempotent():
         assert record.entry_date <= record.exit_date
         assert record.eligible_from == eligibility_date(record.entry_date)
         assert record.exit_motive in EXIT_MOTIVE_BY_CODE
-    eligible = sum(
-        is_eligible(e.structure.kind, e.entry_date, e.exit_date, e.hours_worked) for e in exits
-    )
+    eligible = sum(is_eligible(e.structure.kind, e.entry_date, e.exit_date, e.hours_worked) for e in exits)
     assert eligible == ExitRecord.objects.eligible().count()
     assert 0.6 * len(exits) < eligible < 0.98 * len(exits)
     assert PrescriberPositioning.objects.filter(year=2009).exists()
