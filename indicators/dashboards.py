@@ -2,8 +2,9 @@
 pure rules of `calculations.py` on the small results."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from django.db.models import Count, Q, Sum
 
@@ -61,18 +62,31 @@ def visible_definitions(user, structure=None):
     return CustomRateDefinition.objects.filter(condition, is_active=True).order_by("name", "pk")
 
 
-@dataclass
+class _LazyRates(dict):
+    """{definition code: Rate}, each rate computed the first time it is read (a table of
+    thousands of structures sorts on one rate and shows the others for one page only)."""
+
+    def __init__(self, counts, definitions):
+        super().__init__()
+        self._counts = counts
+        self._definitions = {d.code: d for d in definitions}
+
+    def __missing__(self, code):
+        rate = self[code] = compute_rate(self._counts, self._definitions[code])
+        return rate
+
+
 class RateSet:
     """The exits of a group (a structure, a kind, a year...) with its rates."""
 
-    counts: dict
-    definitions: list[RateDefinition]
-    summary: ExitSummary = field(init=False)
-    rates: dict[str, Rate] = field(init=False)
+    def __init__(self, counts: dict, definitions: list[RateDefinition]):
+        self.counts = counts
+        self.definitions = definitions
+        self.rates = _LazyRates(counts, definitions)
 
-    def __post_init__(self):
-        self.summary = summarize(self.counts)
-        self.rates = {d.code: compute_rate(self.counts, d) for d in self.definitions}
+    @cached_property
+    def summary(self) -> ExitSummary:
+        return summarize(self.counts)
 
     @property
     def official(self) -> Rate:
