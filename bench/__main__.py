@@ -75,7 +75,9 @@ def regional_user():
 
     user, _ = User.objects.get_or_create(email=REGIONAL_USER, defaults={"first_name": "Banc d'essai"})
     for departement in REGION:
-        Membership.objects.get_or_create(user=user, role=Membership.Role.AGENT, departement=departement, is_active=True)
+        Membership.objects.get_or_create(
+            user=user, role=Membership.Role.AGENT, departement=departement, is_active=True
+        )
     return User.objects.get(pk=user.pk)  # a fresh scope
 
 
