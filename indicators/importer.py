@@ -221,29 +221,42 @@ def _clean(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 class _Errors:
-    def __init__(self):
+    def __init__(self, frame: pd.DataFrame):
+        self.lines = frame.index
         self.items: list[RowError] = []
 
-    def add(self, frame, mask, column, message):
-        """One error per line where `mask` is true; `message` is a string or a Series of strings."""
+    def add(self, mask, column, message, values=None):
+        """One error per line where `mask` is true. `message` may hold `{value}`, replaced by the
+        line's value of `values` (formatted only for the lines in error), or be a Series."""
+        mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
-        lines = frame.index[mask]
+        lines = self.lines[mask]
         if isinstance(message, pd.Series):
-            self.items.extend(RowError(int(n), column, m) for n, m in zip(lines, message[mask], strict=True))
+            texts = message[mask]
+        elif values is not None:
+            texts = [message.format(value=f"« {v} »") for v in values[mask]]
         else:
-            self.items.extend(RowError(int(n), column, message) for n in lines)
+            texts = [message] * len(lines)
+        self.items.extend(RowError(int(n), column, m) for n, m in zip(lines, texts, strict=True))
 
 
 def _parse_dates(values: pd.Series) -> pd.Series:
-    french = pd.to_datetime(values, format="%d/%m/%Y", errors="coerce")
-    iso = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
-    return french.fillna(iso)
+    parsed = pd.to_datetime(values, format="%d/%m/%Y", errors="coerce")
+    missing = parsed.isna() & (values != "")
+    if missing.any():
+        parsed[missing] = pd.to_datetime(values[missing], format="%Y-%m-%d", errors="coerce")
+    return parsed
 
 
 def _parse_numbers(values: pd.Series) -> pd.Series:
-    cleaned = values.str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
-    return pd.to_numeric(cleaned.where(cleaned != "", None), errors="coerce")
+    """Numbers with a decimal point or comma, and spaces between thousands; NaN when empty or invalid."""
+    numbers = pd.to_numeric(values.where(values != "", None), errors="coerce")
+    retry = numbers.isna() & (values != "")
+    if retry.any():
+        cleaned = values[retry].str.replace(r"[\s\u00a0\u202f]", "", regex=True).str.replace(",", ".", regex=False)
+        numbers[retry] = pd.to_numeric(cleaned, errors="coerce")
+    return numbers.astype(float)
 
 
 def _map_unique(values: pd.Series, lookup: dict[str, str]) -> pd.Series:
@@ -252,8 +265,8 @@ def _map_unique(values: pd.Series, lookup: dict[str, str]) -> pd.Series:
     return values.map(table)
 
 
-def _quote(values: pd.Series) -> pd.Series:
-    return "« " + values + " »"
+def _decimals(numbers: pd.Series, default) -> list:
+    return [default if np.isnan(v) else Decimal(f"{v:.2f}") for v in numbers.to_numpy()]
 
 
 def parse_rows(frame: pd.DataFrame, kind: str, today: date) -> tuple[pd.DataFrame, list[RowError], list[str]]:
@@ -261,7 +274,6 @@ def parse_rows(frame: pd.DataFrame, kind: str, today: date) -> tuple[pd.DataFram
 
     Returns (values, errors, unknown_columns): `values` has one column per ExitRecord field, with
     Python values ready to save; `errors` is sorted by line."""
-    errors = _Errors()
     unknown = [c for c in frame.columns if c not in KNOWN_COLUMNS]
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
@@ -274,103 +286,93 @@ def parse_rows(frame: pd.DataFrame, kind: str, today: date) -> tuple[pd.DataFram
     if frame.empty:
         raise ImportFailed([RowError(2, "-", "le fichier ne contient aucune ligne de sortie.")], unknown)
 
-    def column(name):
-        return frame[name] if name in frame.columns else pd.Series("", index=frame.index)
-
+    errors = _Errors(frame)
+    empty = pd.Series("", index=frame.index)
     out = pd.DataFrame(index=frame.index)
 
-    reference = column("reference")
-    errors.add(frame, reference == "", "reference", "valeur obligatoire manquante.")
-    errors.add(frame, reference.str.len() > 50, "reference", "la référence dépasse 50 caractères.")
+    def column(name):
+        raw = frame[name] if name in frame.columns else empty
+        return raw, (raw != "").to_numpy()
+
+    reference, present = column("reference")
+    errors.add(~present, "reference", "valeur obligatoire manquante.")
+    errors.add(reference.str.len() > 50, "reference", "la référence dépasse 50 caractères.")
     out["reference"] = reference
 
     parsed_dates = {}
     for name in ("date_entree", "date_sortie"):
-        raw = column(name)
+        raw, present = column(name)
         parsed = _parse_dates(raw)
-        errors.add(frame, raw == "", name, "valeur obligatoire manquante.")
-        bad = (raw != "") & parsed.isna()
-        errors.add(frame, bad, name, "date invalide " + _quote(raw) + " : attendu JJ/MM/AAAA ou AAAA-MM-JJ.")
-        future = parsed > pd.Timestamp(today)
-        errors.add(frame, future, name, "la date " + _quote(raw) + " est dans le futur.")
+        errors.add(~present, name, "valeur obligatoire manquante.")
+        message = "date invalide {value} : attendu JJ/MM/AAAA ou AAAA-MM-JJ."
+        errors.add(present & parsed.isna().to_numpy(), name, message, raw)
+        errors.add(parsed > pd.Timestamp(today), name, "la date {value} est dans le futur.", raw)
         parsed_dates[name] = parsed
     before = parsed_dates["date_sortie"] < parsed_dates["date_entree"]
-    errors.add(frame, before, "date_sortie", "la date de sortie est antérieure à la date d'entrée.")
+    errors.add(before, "date_sortie", "la date de sortie est antérieure à la date d'entrée.")
     out["entry_date"] = parsed_dates["date_entree"].dt.date
     out["exit_date"] = parsed_dates["date_sortie"].dt.date
 
     for name in ("motif_sortie", "situation_3_mois", "situation_6_mois", "situation_12_mois"):
-        raw = column(name)
+        raw, present = column(name)
         codes = _map_unique(raw, MOTIVE_LOOKUP)
         if name == "motif_sortie":
-            errors.add(frame, raw == "", name, "valeur obligatoire manquante.")
-        errors.add(
-            frame,
-            (raw != "") & (codes == ""),
-            name,
-            "motif inconnu " + _quote(raw) + " : indiquez un code ou un libellé de la nomenclature.",
-        )
+            errors.add(~present, name, "valeur obligatoire manquante.")
+        message = "motif inconnu {value} : indiquez un code ou un libellé de la nomenclature."
+        errors.add(present & (codes == "").to_numpy(), name, message, raw)
         out[FIELD_OF_COLUMN[name]] = codes
 
-    raw = column("prescripteur")
+    raw, present = column("prescripteur")
     codes = _map_unique(raw, PRESCRIBER_LOOKUP)
     allowed = ", ".join(code for code, _ in PRESCRIBERS)
-    errors.add(
-        frame, (raw != "") & (codes == ""), "prescripteur", "prescripteur inconnu " + _quote(raw) + f" ({allowed})."
-    )
+    errors.add(present & (codes == "").to_numpy(), "prescripteur", f"prescripteur inconnu {{value}} ({allowed}).", raw)
     out["prescriber"] = codes
 
-    hours_required = kind in KINDS_ELIGIBLE_BY_HOURS
     for name in ("heures_travaillees", "heures_accompagnement_interne", "heures_accompagnement_externe"):
-        raw = column(name)
+        raw, present = column(name)
         numbers = _parse_numbers(raw)
-        if name == "heures_travaillees" and hours_required:
-            errors.add(
-                frame, raw == "", name, f"valeur obligatoire pour une structure de type {kind} (règle des 150 heures)."
-            )
-        errors.add(frame, (raw != "") & numbers.isna(), name, "nombre d'heures invalide " + _quote(raw) + ".")
-        errors.add(frame, numbers < 0, name, "le nombre d'heures ne peut pas être négatif.")
-        errors.add(frame, numbers > float(MAX_HOURS), name, "nombre d'heures trop grand.")
-        rounded = numbers.round(2)
-        default = None if name == "heures_travaillees" else Decimal(0)
-        out[FIELD_OF_COLUMN[name]] = [default if np.isnan(v) else Decimal(f"{v:.2f}") for v in rounded]
+        if name == "heures_travaillees" and kind in KINDS_ELIGIBLE_BY_HOURS:
+            message = f"valeur obligatoire pour une structure de type {kind} (règle des 150 heures)."
+            errors.add(~present, name, message)
+        errors.add(present & numbers.isna().to_numpy(), name, "nombre d'heures invalide {value}.", raw)
+        errors.add(numbers < 0, name, "le nombre d'heures ne peut pas être négatif.")
+        errors.add(numbers > float(MAX_HOURS), name, "nombre d'heures trop grand.")
+        out[FIELD_OF_COLUMN[name]] = _decimals(numbers, None if name == "heures_travaillees" else Decimal(0))
 
     for name in ("entrees_formation", "actions_vers_formation"):
-        raw = column(name)
+        raw, present = column(name)
         numbers = _parse_numbers(raw)
-        invalid = (raw != "") & (numbers.isna() | (numbers != numbers.round(0)))
-        errors.add(frame, invalid, name, "nombre entier attendu, pas " + _quote(raw) + ".")
-        errors.add(frame, numbers < 0, name, "le nombre ne peut pas être négatif.")
-        errors.add(frame, numbers > MAX_SMALL_INT, name, "nombre trop grand.")
+        invalid = present & (numbers.isna() | (numbers != numbers.round(0))).to_numpy()
+        errors.add(invalid, name, "nombre entier attendu, pas {value}.", raw)
+        errors.add(numbers < 0, name, "le nombre ne peut pas être négatif.")
+        errors.add(numbers > MAX_SMALL_INT, name, "nombre trop grand.")
         out[FIELD_OF_COLUMN[name]] = numbers.fillna(0).clip(0, MAX_SMALL_INT).astype(int)
 
     for name in ("emploi_temps_plein", "attestation_signee"):
-        raw = column(name)
-        lowered = raw.str.lower()
-        yes, no = lowered.isin(YES), lowered.isin(NO)
-        errors.add(frame, (raw != "") & ~yes & ~no, name, "réponse attendue « oui » ou « non », pas " + _quote(raw) + ".")
+        raw, present = column(name)
+        answers = _map_unique(raw, {**dict.fromkeys(YES, "oui"), **dict.fromkeys(NO, "non")})
+        errors.add(
+            present & (answers == "").to_numpy(), name, "réponse attendue « oui » ou « non », pas {value}.", raw
+        )
         if name == "emploi_temps_plein":
-            out["full_time"] = [True if y else False if n else None for y, n in zip(yes, no, strict=True)]
+            out["full_time"] = answers.map({"oui": True, "non": False, "": None}).astype(object)
         else:
-            out["signed_statement"] = yes
+            out["signed_statement"] = (answers == "oui").astype(bool)
 
     # The key (structure, reference, date d'entrée) appears once in a file.
     key_ok = (reference != "") & parsed_dates["date_entree"].notna()
     keys = pd.DataFrame({"reference": reference, "entry": parsed_dates["date_entree"]})[key_ok]
     duplicated = keys.duplicated(keep="first")
     if duplicated.any():
-        first_line = keys.reset_index().groupby(["reference", "entry"])["index"].transform("min")
-        first_line.index = keys.index
-        message = (
-            "la référence "
-            + _quote(keys["reference"])
-            + " avec cette date d'entrée figure déjà ligne "
-            + first_line.astype(str)
-            + "."
-        )
-        mask = pd.Series(False, index=frame.index)
-        mask[keys.index[duplicated]] = True
-        errors.add(frame, mask, "reference", message.reindex(frame.index, fill_value=""))
+        first_line = pd.Series(keys.index, index=keys.index).groupby([keys["reference"], keys["entry"]]).transform("min")
+        mask = frame.index.isin(keys.index[duplicated])
+        messages = pd.Series("", index=frame.index)
+        for line in keys.index[duplicated]:
+            messages[line] = (
+                f"la référence « {keys.at[line, 'reference']} » avec cette date d'entrée figure déjà "
+                f"ligne {first_line[line]}."
+            )
+        errors.add(mask, "reference", messages)
 
     order = {name: i for i, name in enumerate(KNOWN_COLUMNS)}
     errors.items.sort(key=lambda e: (e.line, order.get(e.column, -1)))
