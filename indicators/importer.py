@@ -364,7 +364,9 @@ def parse_rows(frame: pd.DataFrame, kind: str, today: date) -> tuple[pd.DataFram
     keys = pd.DataFrame({"reference": reference, "entry": parsed_dates["date_entree"]})[key_ok]
     duplicated = keys.duplicated(keep="first")
     if duplicated.any():
-        first_line = pd.Series(keys.index, index=keys.index).groupby([keys["reference"], keys["entry"]]).transform("min")
+        first_line = (
+            pd.Series(keys.index, index=keys.index).groupby([keys["reference"], keys["entry"]]).transform("min")
+        )
         mask = frame.index.isin(keys.index[duplicated])
         messages = pd.Series("", index=frame.index)
         for line in keys.index[duplicated]:

@@ -191,7 +191,10 @@ def test_missing_required_columns_are_named(aci):
 
 
 def test_same_key_twice_in_the_file(aci):
-    text = HEADER + "A;01/01/2009;01/06/2009;chomage;;;\nB;01/01/2009;01/06/2009;chomage;;;\nA;2009-01-01;01/07/2009;inactif;;;\n"
+    text = (
+        HEADER
+        + "A;01/01/2009;01/06/2009;chomage;;;\nB;01/01/2009;01/06/2009;chomage;;;\nA;2009-01-01;01/07/2009;inactif;;;\n"
+    )
     assert errors_of(aci, make_file(text)) == [
         "ligne 4, colonne reference : la référence « A » avec cette date d'entrée figure déjà ligne 2."
     ]
@@ -219,7 +222,9 @@ def test_reimport_creates_nothing_and_updates_changed_rows(aci):
     again = run(aci, raw)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
     assert ExitRecord.objects.count() == 3
-    changed = make_file(FRENCH_CSV.replace("S-003;01/03/2009;15/12/2009;au chomage", "S-003;01/03/2009;15/12/2009;inactif"))
+    changed = make_file(
+        FRENCH_CSV.replace("S-003;01/03/2009;15/12/2009;au chomage", "S-003;01/03/2009;15/12/2009;inactif")
+    )
     result = run(aci, changed)
     assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
     record = ExitRecord.objects.get(reference="S-003")
@@ -264,7 +269,9 @@ def test_a_file_that_is_not_a_table(aci):
     assert errors_of(aci, b"\x00\x01\x02binary") == [
         "ligne 1, colonne - : le fichier n'est pas un fichier CSV ou Excel (.xlsx) lisible."
     ]
-    assert errors_of(aci, b"PK\x03\x04broken", "x.xlsx") == ["ligne 1, colonne - : le fichier Excel est illisible ou endommagé."]
+    assert errors_of(aci, b"PK\x03\x04broken", "x.xlsx") == [
+        "ligne 1, colonne - : le fichier Excel est illisible ou endommagé."
+    ]
 
 
 def test_command_success_and_failure(aci, tmp_path, capsys):
