@@ -26,6 +26,7 @@ from .calculations import (
     summarize,
 )
 from .models import CustomRateDefinition, ExitRecord, PrescriberPositioning
+from .permissions import definitions_visible_to
 from .selectors import FOLLOWUP_FIELDS, exit_counts_by, followup_situations_by
 
 YEAR_FIELD = "exit_date__year"
@@ -48,18 +49,13 @@ def exits_between(records, first_year: int, last_year: int):
 
 
 def visible_definitions(user, structure=None):
-    """Active custom definitions the user may see: the portal's, its networks' and, on a
-    structure's page, those of the structure's networks. A queryset (one query when evaluated)."""
-    condition = Q(network__isnull=True)
-    if user.scope.is_admin:
-        condition = Q()
-    else:
-        if user.scope.network_ids:
-            condition |= Q(network_id__in=user.scope.network_ids)
-        if structure is not None:
-            links = Structure.networks.through.objects.filter(structure=structure)
-            condition |= Q(network__in=links.values("network"))
-    return CustomRateDefinition.objects.filter(condition, is_active=True).order_by("name", "pk")
+    """Active custom definitions the user may see (`permissions.definitions_visible_to`) and, on a
+    structure's dashboard, those of the structure's networks. A queryset: one query."""
+    visible = definitions_visible_to(user).filter(is_active=True)
+    condition = Q(pk__in=visible.values("pk"))
+    if structure is not None:
+        condition |= Q(network__structures=structure, is_active=True)
+    return CustomRateDefinition.objects.filter(condition).distinct().order_by("name", "pk")
 
 
 class _LazyRates(dict):
