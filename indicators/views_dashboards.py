@@ -128,6 +128,7 @@ def structure_dashboard(request, pk):
             "structure": structure,
             "form": form,
             "peer_label": peer_label,
+            "peer_current": comparison[data["year"]],
             "rate_chart": mark_safe(rate_chart),  # noqa: S308 - built by charts.py, every text escaped
             "category_chart": mark_safe(category_chart),  # noqa: S308
             "comparison_chart": mark_safe(comparison_chart),  # noqa: S308

@@ -144,6 +144,7 @@ def test_structure_dashboard_motives_and_comparison(client, editor, data):
     assert motives["cdi_non_aide"] == (4, 3)
     assert motives["deces"] == (1, 1)
     assert "Autre EI du Nord" not in response.text  # only the aggregate is shown
+    assert "(10/24)" in response.text and "(4/24)" in response.text  # official and durable of the group
 
 
 def test_complementary_indicators(client, editor, structure):
