@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 
 from siae_portal.reference import EXIT_MOTIVES, KINDS_ELIGIBLE_BY_HOURS, PRESCRIBERS, RETRAIT
@@ -40,6 +41,13 @@ class ExitRecordForm(forms.ModelForm):
     def __init__(self, *args, structure, **kwargs):
         super().__init__(*args, **kwargs)
         self.structure = structure
+        for name in ("hours_worked", "support_hours_internal", "support_hours_external"):
+            # French users type a decimal comma: a localized text input, not a browser number input.
+            decimal_field = self.fields[name]
+            decimal_field.localize = True
+            decimal_field.widget = forms.TextInput(attrs={"inputmode": "decimal"})
+            decimal_field.widget.is_localized = True
+            decimal_field.validators.append(MinValueValidator(0, "Le nombre d'heures ne peut pas être négatif."))
         self.fields["entry_date"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
         self.fields["exit_date"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
         if structure.kind in KINDS_ELIGIBLE_BY_HOURS:

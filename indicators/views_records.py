@@ -14,7 +14,7 @@ from siae_portal.reference import PRESCRIBERS, TARGET_DURABLE_RATE, TARGET_DYNAM
 
 from .forms_records import ExitFilterForm, ExitRecordForm, ImportForm, PositioningFormSet
 from .importer import ImportFailed, import_exits
-from .models import PrescriberPositioning
+from .models import ExitRecord, PrescriberPositioning
 from .permissions import definitions_visible_to
 from .reports import build_report, structure_scope
 
@@ -76,7 +76,7 @@ def exit_detail(request, structure_pk, pk):
         if entry.prev_record is not None:
             delta = entry.diff_against(entry.prev_record)
             changes = [
-                (ExitRecordForm.base_fields.get(c.field) and ExitRecordForm.base_fields[c.field].label or c.field)
+                str(ExitRecord._meta.get_field(c.field).verbose_name)
                 for c in delta.changes
                 if c.field not in ("updated_at", "eligible_from")
             ]
