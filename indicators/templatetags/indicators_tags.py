@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from siae_portal.reference import TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
 
@@ -26,6 +28,21 @@ def below(rate, target):
 @register.filter
 def lookup(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def rate_cell(rate, target):
+    """A rate with its fraction, flagged (in words for screen readers) when under `target`."""
+    if rate is None or rate.rate is None:
+        return mark_safe('<span class="text-body-secondary">pas de taux</span>')
+    text = percent_text(rate.rate)
+    if rate.rate < float(target):
+        text = format_html(
+            '<span class="text-danger fw-semibold">{} <span class="visually-hidden">(sous l\'objectif)</span>'
+            '<span aria-hidden="true">▼</span></span>',
+            text,
+        )
+    return format_html('{} <small class="text-body-secondary">({}/{})</small>', text, rate.numerator, rate.denominator)
 
 
 @register.inclusion_tag("indicators/_structure_indicators_panel.html")
