@@ -54,7 +54,7 @@ def _legend(items: Sequence[tuple[str, str]], x: float, y: float) -> list[str]:
     for label, colour in items:
         parts.append(f'<rect x="{x:.1f}" y="{y - 10:.1f}" width="12" height="12" fill="{colour}"/>')
         parts.append(_text(x + 18, y, label, anchor="start"))
-        x += 26 + 6.2 * len(label)
+        x += 30 + 7.0 * len(label)
     parts.append("</g>")
     return parts
 
@@ -72,7 +72,7 @@ def rate_bars(
     """Grouped bars: one group per year, one bar per rate (values 0-1 or None for "pas de taux"),
     with each target drawn as a dashed horizontal line labelled with its value."""
     targets = targets or {}
-    left, right, top, bottom = 44, 12, 16, 62
+    left, right, top, bottom = 44, 128 if targets else 12, 16, 62
     plot_w, plot_h = width - left - right, height - top - bottom
     parts, _ = _open(width, height, title, desc or _describe(years, series, targets), "rate-bars")
     parts += _axis_percent(left, top, plot_w, plot_h)
@@ -100,7 +100,7 @@ def rate_bars(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{TARGET_COLOUR}" '
             f'stroke-width="1.5" stroke-dasharray="6 4"/>'
         )
-        parts.append(_text(left + plot_w - 2, y - 3, f"{label} {percent(target)}", 9, "end", TARGET_COLOUR))
+        parts.append(_text(left + plot_w + 4, y + 3, f"{label} {percent(target)}", 9, "start", TARGET_COLOUR))
     legend = [(label, PALETTE[i % len(PALETTE)]) for i, (label, _) in enumerate(series)]
     parts += _legend(legend, left, height - 12)
     parts.append("</svg>")
@@ -119,7 +119,7 @@ def trend_lines(
 ) -> str:
     """One line per series over the years (values 0-1; None leaves a gap), targets dashed."""
     targets = targets or {}
-    left, right, top, bottom = 44, 12, 16, 62
+    left, right, top, bottom = 44, 128 if targets else 24, 16, 62
     plot_w, plot_h = width - left - right, height - top - bottom
     parts, _ = _open(width, height, title, desc or _describe(years, series, targets), "trend")
     parts += _axis_percent(left, top, plot_w, plot_h)
@@ -137,7 +137,7 @@ def trend_lines(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{TARGET_COLOUR}" '
             f'stroke-width="1.5" stroke-dasharray="6 4"/>'
         )
-        parts.append(_text(left + plot_w - 2, y - 3, f"{label} {percent(target)}", 9, "end", TARGET_COLOUR))
+        parts.append(_text(left + plot_w + 4, y + 3, f"{label} {percent(target)}", 9, "start", TARGET_COLOUR))
     for s_index, (label, values) in enumerate(series):
         colour = PALETTE[s_index % len(PALETTE)]
         segments, current = [], []

@@ -78,7 +78,7 @@ def _counts_cells(rates: dashboards.RateSet):
 @require_GET
 def structure_dashboard(request, pk):
     structure = get_structure_for_user(request, pk)
-    form = YearForm(data=request.GET or None)
+    form = YearForm(data=request.GET or None, initial={"year": dashboards.default_year()})
     data = dashboards.structure_dashboard(structure, request.user, form.selected_year)
     definitions = data["definitions"]
 
@@ -159,7 +159,7 @@ def network_dashboard(request):
         url = reverse("indicators:structure_dashboard", args=[next(iter(scope.structure_ids))])
         return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
 
-    form = DashboardFilterForm(data=request.GET or None)
+    form = DashboardFilterForm(data=request.GET or None, initial={"year": dashboards.default_year()})
     year, sort = form.selected_year, form.selected_sort
     structures = form.filter(Structure.objects.visible_to(request.user))
     definitions = dashboards.builtin_and(dashboards.visible_definitions(request.user))
