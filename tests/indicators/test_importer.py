@@ -313,3 +313,14 @@ def test_command_unknown_structure(db, tmp_path):
     path.write_text(FRENCH_CSV)
     with pytest.raises(CommandError, match="Aucune structure"):
         call_command("import_exits", "--structure", "123 456 789 00012", str(path))
+
+
+def test_trailing_separators_and_a_line_with_too_many_values(aci):
+    text = "reference;date_entree;date_sortie;motif_sortie;\nA;01/01/2009;01/06/2009;chomage;\n"
+    result = run(aci, make_file(text))
+    assert (result.created, result.unknown_columns) == (1, [])
+    text = "reference;date_entree;date_sortie;motif_sortie\nB;01/01/2009;01/06/2009;chomage\nC;01/01/2009;x;y;z;t\n"
+    assert errors_of(aci, make_file(text)) == [
+        "ligne 3, colonne - : 6 valeurs alors que la ligne d'en-tête a 4 colonnes (séparateur « ; »)."
+    ]
+    assert errors_of(aci, b"") == ["ligne 1, colonne - : le fichier est vide."]
