@@ -175,7 +175,9 @@ def read_table(raw: bytes, filename: str) -> pd.DataFrame:
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
         if found:
             expected, line, seen = found.groups()
-            message = f"{seen} valeurs alors que la ligne d'en-tête a {expected} colonnes (séparateur « {separator} »)."
+            message = (
+                f"{seen} valeurs alors que la ligne d'en-tête a {expected} colonnes (séparateur « {separator} »)."
+            )
             raise ImportFailed([RowError(int(line), "-", message)]) from error
         raise ImportFailed([RowError(1, "-", "fichier CSV illisible (guillemets non refermés ?).")]) from error
     # Without multi-line cells (never produced by the spreadsheets we receive), row i is line i + 2.

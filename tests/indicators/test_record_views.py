@@ -315,7 +315,9 @@ def test_positionings_formset_updates_deletes_and_validates(client, editor, read
     assert "<input" not in page.split("<table")[1]
 
 
-def test_detail_history_has_a_constant_number_of_queries(client, editor, structure, record, django_assert_max_num_queries):
+def test_detail_history_has_a_constant_number_of_queries(
+    client, editor, structure, record, django_assert_max_num_queries
+):
     for motive in ("chomage", "inactif", "cdi_aide", "cdd_moins_6m", "autre_siae"):
         record.exit_motive = motive
         record.save()
