@@ -70,8 +70,8 @@ def run(database_url: str) -> list[Measure]:
 
     from dossiers.models import Structure
     from indicators.calculations import eligibility_date
-    from indicators.importer import parse_rows, read_table
     from indicators.importer import import_exits as do_import
+    from indicators.importer import parse_rows, read_table
     from indicators.models import ExitRecord
 
     raw = generate_csv()

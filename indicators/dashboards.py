@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 
 from dossiers.models import Structure
 from siae_portal.reference import EXIT_CATEGORIES, EXIT_MOTIVES, RETRAIT, TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
@@ -37,6 +37,14 @@ DASHBOARD_YEARS = 4
 def default_year() -> int:
     """The last complete calendar year: rates of the current year are still moving."""
     return date.today().year - 1
+
+
+def latest_exit_year(structures) -> int | None:
+    """The year of the latest exit of `structures` (a queryset), or None: one query that probes
+    the (structure, exit_date) index once per structure instead of scanning every exit."""
+    last = ExitRecord.objects.filter(structure=OuterRef("pk")).order_by("-exit_date").values("exit_date")[:1]
+    latest = structures.order_by().annotate(last_exit=Subquery(last)).aggregate(latest=Max("last_exit"))["latest"]
+    return latest.year if latest else None
 
 
 def year_span(last_year: int, n: int = DASHBOARD_YEARS) -> list[int]:

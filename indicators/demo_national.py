@@ -87,20 +87,14 @@ EXIT_COLUMNS = [
 ]
 
 
-def seed(stdout, scale="regional", **options):
-    """SEEDERS entry point: only the national scale has something to do here."""
-    if scale == "national":
-        seed_national(stdout)
-
-
 def is_seeded() -> bool:
     return ExitRecord.objects.filter(reference__startswith=REFERENCE_PREFIX).exists()
 
 
-def seed_national(stdout, structures=STRUCTURES, exits=EXITS, years=YEARS, last_year=None, seed=2009):
+def seed_national(stdout, structures=STRUCTURES, exits=EXITS, years=YEARS, last_year=None, seed=2009, **options):
     """Create `structures` structures and about `exits` exits over `years` years ending with
     `last_year` (the last complete year by default). Returns the numbers created (0 when the
-    data is already there)."""
+    data is already there). Other `seed_demo` options are ignored."""
     if is_seeded():
         stdout.write("Données nationales déjà présentes : rien à faire.")
         return {"structures": 0, "exits": 0, "positionings": 0}

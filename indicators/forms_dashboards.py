@@ -38,9 +38,14 @@ class YearForm(forms.Form):
         self.is_valid()
         return getattr(self, "cleaned_data", {})
 
-    @property
-    def selected_year(self) -> int:
-        return self.valid_data().get("year") or default_year()
+    def selected_year(self, latest=None) -> int:
+        """The year asked for; otherwise `latest()` (the latest year with exits), shown as the
+        form's initial value; otherwise the last complete year."""
+        year = self.valid_data().get("year")
+        if not year:
+            year = (latest() if latest else None) or default_year()
+            self.initial["year"] = year
+        return year
 
 
 class DashboardFilterForm(YearForm):

@@ -169,8 +169,17 @@ def read_table(raw: bytes, filename: str) -> pd.DataFrame:
             quoting=csv.QUOTE_MINIMAL,
             engine="c",
         )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise ImportFailed([RowError(1, "-", f"fichier CSV illisible ({error}).")]) from error
+    except pd.errors.EmptyDataError as error:
+        raise ImportFailed([RowError(1, "-", "le fichier est vide.")]) from error
+    except pd.errors.ParserError as error:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
+        if found:
+            expected, line, seen = found.groups()
+            message = (
+                f"{seen} valeurs alors que la ligne d'en-tête a {expected} colonnes (séparateur « {separator} »)."
+            )
+            raise ImportFailed([RowError(int(line), "-", message)]) from error
+        raise ImportFailed([RowError(1, "-", "fichier CSV illisible (guillemets non refermés ?).")]) from error
     # Without multi-line cells (never produced by the spreadsheets we receive), row i is line i + 2.
     frame.index = np.arange(2, len(frame) + 2)
     return _clean(frame)
@@ -209,10 +218,13 @@ def _cell_text(value) -> str:
 
 
 def _clean(frame: pd.DataFrame) -> pd.DataFrame:
-    frame.columns = [normalize_header(c) for c in frame.columns]
     frame = frame.fillna("").astype(str)
     for column in frame.columns:
         frame[column] = frame[column].str.strip()
+    # Columns without a header and without values (a trailing separator on every line) do not exist.
+    unnamed = [c for c in frame.columns if (str(c).startswith(("Unnamed:", "colonne_")) and (frame[c] == "").all())]
+    frame = frame.drop(columns=unnamed)
+    frame.columns = [normalize_header(c) for c in frame.columns]
     # Empty lines (often at the end of a file) are not rows.
     return frame[(frame != "").any(axis=1)]
 

@@ -78,8 +78,9 @@ def _counts_cells(rates: dashboards.RateSet):
 @require_GET
 def structure_dashboard(request, pk):
     structure = get_structure_for_user(request, pk)
-    form = YearForm(data=request.GET or None, initial={"year": dashboards.default_year()})
-    data = dashboards.structure_dashboard(structure, request.user, form.selected_year)
+    form = YearForm(data=request.GET or None)
+    year = form.selected_year(lambda: dashboards.latest_exit_year(Structure.objects.filter(pk=structure.pk)))
+    data = dashboards.structure_dashboard(structure, request.user, year)
     definitions = data["definitions"]
 
     download = _export(
@@ -159,9 +160,9 @@ def network_dashboard(request):
         url = reverse("indicators:structure_dashboard", args=[next(iter(scope.structure_ids))])
         return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
 
-    form = DashboardFilterForm(data=request.GET or None, initial={"year": dashboards.default_year()})
-    year, sort = form.selected_year, form.selected_sort
+    form = DashboardFilterForm(data=request.GET or None)
     structures = form.filter(Structure.objects.visible_to(request.user))
+    year, sort = form.selected_year(lambda: dashboards.latest_exit_year(structures)), form.selected_sort
     definitions = dashboards.builtin_and(dashboards.visible_definitions(request.user))
     rows = dashboards.sort_rows(dashboards.structures_table(structures, year, definitions), sort)
 

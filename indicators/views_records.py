@@ -69,16 +69,16 @@ def exit_list(request, structure_pk):
 def exit_detail(request, structure_pk, pk):
     structure = get_structure_for_user(request, structure_pk)
     record = _get_record(structure, pk)
-    history = record.history.select_related("history_user").order_by("-history_date", "-history_id")
+    history = list(record.history.select_related("history_user").order_by("-history_date", "-history_id"))
     entries = []
-    for entry in history:
+    # Each entry is compared with the one before it in the list already fetched: no query per entry.
+    for entry, previous in zip(history, [*history[1:], None], strict=True):
         changes = []
-        if entry.prev_record is not None:
-            delta = entry.diff_against(entry.prev_record)
+        if previous is not None and entry.history_type == "~":
             changes = [
-                str(ExitRecord._meta.get_field(c.field).verbose_name)
-                for c in delta.changes
-                if c.field not in ("updated_at", "eligible_from")
+                str(ExitRecord._meta.get_field(change.field).verbose_name)
+                for change in entry.diff_against(previous).changes
+                if change.field not in ("updated_at", "eligible_from")
             ]
         entries.append({"entry": entry, "changes": changes})
     return render(

@@ -314,12 +314,19 @@ def test_panels_link_to_the_dashboards(client, editor, advisor, structure):
     assert reverse("indicators:structure_dashboard", args=[structure.pk]) in detail
 
 
-def test_year_defaults_to_last_complete_year(client, portal_admin, structure):
-    make_exits(structure, date.today().year - 1, ["cdi_non_aide"], prefix="D")
+def test_year_defaults_to_the_latest_year_with_exits(client, portal_admin, structure, other_structure):
+    make_exits(structure, 2008, ["cdi_non_aide"], prefix="D")
+    make_exits(other_structure, 2007, ["chomage"], prefix="E")
     client.force_login(portal_admin)
     response = client.get(reverse("indicators:structure_dashboard", args=[structure.pk]))
-    assert response.context["year"] == date.today().year - 1
+    assert response.context["year"] == 2008
     assert response.context["current"].official.as_dict() == {"numerator": 1, "denominator": 1, "rate": 1.0}
+    assert '<option value="2008" selected>' in response.text
+    assert client.get(reverse("indicators:dashboard")).context["year"] == 2008
+    assert client.get(reverse("indicators:dashboard"), {"departement": "62"}).context["year"] == 2007
+    empty = StructureFactory(departement="75")
+    response = client.get(reverse("indicators:structure_dashboard", args=[empty.pk]))
+    assert response.context["year"] == date.today().year - 1  # no exit at all: the last complete year
 
 
 def test_followup_situations_in_one_query_match_the_selector(structure, other_structure, django_assert_num_queries):

@@ -169,7 +169,8 @@ def test_each_error_kind_is_reported_with_line_and_column(aci, row, expected):
 def test_hours_are_required_for_ai_and_etti(ai):
     text = HEADER + "A;01/01/2009;01/06/2009;chomage;;;\nB;01/01/2009;01/06/2009;chomage;151;;\n"
     assert errors_of(ai, make_file(text)) == [
-        "ligne 2, colonne heures_travaillees : valeur obligatoire pour une structure de type AI (règle des 150 heures)."
+        "ligne 2, colonne heures_travaillees : valeur obligatoire pour une structure de type AI "
+        "(règle des 150 heures)."
     ]
 
 
@@ -193,7 +194,8 @@ def test_missing_required_columns_are_named(aci):
 def test_same_key_twice_in_the_file(aci):
     text = (
         HEADER
-        + "A;01/01/2009;01/06/2009;chomage;;;\nB;01/01/2009;01/06/2009;chomage;;;\nA;2009-01-01;01/07/2009;inactif;;;\n"
+        + "A;01/01/2009;01/06/2009;chomage;;;\nB;01/01/2009;01/06/2009;chomage;;;\n"
+        + "A;2009-01-01;01/07/2009;inactif;;;\n"
     )
     assert errors_of(aci, make_file(text)) == [
         "ligne 4, colonne reference : la référence « A » avec cette date d'entrée figure déjà ligne 2."
@@ -210,7 +212,8 @@ def test_all_or_nothing_and_every_error_is_listed(aci):
     )
     assert errors_of(aci, make_file(text)) == [
         "ligne 4, colonne date_sortie : la date de sortie est antérieure à la date d'entrée.",
-        "ligne 5, colonne motif_sortie : motif inconnu « inconnu » : indiquez un code ou un libellé de la nomenclature.",
+        "ligne 5, colonne motif_sortie : motif inconnu « inconnu » : indiquez un code ou un libellé de la "
+        "nomenclature.",
         "ligne 5, colonne heures_travaillees : le nombre d'heures ne peut pas être négatif.",
     ]
     assert not ExitRecord.objects.exists()
@@ -253,7 +256,8 @@ def test_xlsx_file_with_real_dates_and_numbers(ai):
     buffer = io.BytesIO()
     workbook.save(buffer)
     assert errors_of(ai, buffer.getvalue(), "sorties.xlsx") == [
-        "ligne 5, colonne heures_travaillees : valeur obligatoire pour une structure de type AI (règle des 150 heures)."
+        "ligne 5, colonne heures_travaillees : valeur obligatoire pour une structure de type AI "
+        "(règle des 150 heures)."
     ]
     sheet.delete_rows(5)
     buffer = io.BytesIO()
@@ -309,3 +313,14 @@ def test_command_unknown_structure(db, tmp_path):
     path.write_text(FRENCH_CSV)
     with pytest.raises(CommandError, match="Aucune structure"):
         call_command("import_exits", "--structure", "123 456 789 00012", str(path))
+
+
+def test_trailing_separators_and_a_line_with_too_many_values(aci):
+    text = "reference;date_entree;date_sortie;motif_sortie;\nA;01/01/2009;01/06/2009;chomage;\n"
+    result = run(aci, make_file(text))
+    assert (result.created, result.unknown_columns) == (1, [])
+    text = "reference;date_entree;date_sortie;motif_sortie\nB;01/01/2009;01/06/2009;chomage\nC;01/01/2009;x;y;z;t\n"
+    assert errors_of(aci, make_file(text)) == [
+        "ligne 3, colonne - : 6 valeurs alors que la ligne d'en-tête a 4 colonnes (séparateur « ; »)."
+    ]
+    assert errors_of(aci, b"") == ["ligne 1, colonne - : le fichier est vide."]

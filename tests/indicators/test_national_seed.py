@@ -56,3 +56,8 @@ def test_vectorised_eligibility_date_matches_the_rule():
 def test_seed_demo_regional_does_not_seed_national(db):
     call_command("seed_demo")  # (stdout= would collide with seed(stdout, **options))
     assert not ExitRecord.objects.filter(reference__startswith=REFERENCE_PREFIX).exists()
+
+
+def test_seed_national_ignores_the_command_options(db):
+    result = seed_national(io.StringIO(), structures=8, exits=100, years=2, verbosity=1, scale="national")
+    assert result["structures"] == 8

@@ -313,3 +313,16 @@ def test_positionings_formset_updates_deletes_and_validates(client, editor, read
     page = client.get(url).text
     assert "40,0\u00a0%" in page  # the ratio hired / positioned
     assert "<input" not in page.split("<table")[1]
+
+
+def test_detail_history_has_a_constant_number_of_queries(
+    client, editor, structure, record, django_assert_max_num_queries
+):
+    for motive in ("chomage", "inactif", "cdi_aide", "cdd_moins_6m", "autre_siae"):
+        record.exit_motive = motive
+        record.save()
+    client.force_login(editor)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("indicators:exit_detail", args=[structure.pk, record.pk]))
+    assert len(response.context["history"]) == 6
+    assert response.context["history"][0]["changes"] == ["motif de sortie"]

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Each app's demo module exposes `seed(stdout, **options)`; the order follows dependencies.
-SEEDERS = ["dossiers.demo", "indicators.demo_national"]
+SEEDERS = ["dossiers.demo", "indicators.demo"]
 
 
 class Command(BaseCommand):
