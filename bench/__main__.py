@@ -55,19 +55,13 @@ def ensure_database(database_url: str) -> None:
 
 def prepare() -> None:
     from django.core.management import call_command
-    from django.db import transaction
 
-    from dossiers import demo as dossiers_demo
-    from indicators.demo_national import is_seeded, seed_national
+    from indicators.demo_national import is_seeded
 
     call_command("migrate", verbosity=0)
     if not is_seeded():
         print("Chargement des données nationales (une fois)...", flush=True)
-        with transaction.atomic():
-            dossiers_demo.seed(sys.stdout)
-            print()
-            seed_national(sys.stdout)
-            print(flush=True)
+        call_command("seed_demo", scale="national")
 
 
 def regional_user():
