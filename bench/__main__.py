@@ -62,6 +62,12 @@ def prepare() -> None:
     if not is_seeded():
         print("Chargement des données nationales (une fois)...", flush=True)
         call_command("seed_demo", scale="national")
+        # Freshly loaded rows: set hint bits and the visibility map now rather than during the
+        # first measures (VACUUM cannot run inside seed_demo's transaction).
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE indicators_exitrecord")
 
 
 def regional_user():
