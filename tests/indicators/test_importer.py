@@ -324,3 +324,14 @@ def test_trailing_separators_and_a_line_with_too_many_values(aci):
         "ligne 3, colonne - : 6 valeurs alors que la ligne d'en-tête a 4 colonnes (séparateur « ; »)."
     ]
     assert errors_of(aci, b"") == ["ligne 1, colonne - : le fichier est vide."]
+
+
+def test_import_history_rows_copy_every_field(aci, editor):
+    result = import_exits(aci, make_file(FRENCH_CSV), "sorties.csv", user=editor, today=TODAY)
+    assert result.created == 3
+    record = ExitRecord.objects.get(reference="S-001")
+    (entry,) = record.history.all()
+    assert (entry.history_type, entry.history_user, entry.history_change_reason) == ("+", editor, "import")
+    for field in ExitRecord._meta.concrete_fields:
+        assert getattr(entry, field.attname) == getattr(record, field.attname), field.name
+    assert entry.instance == record
