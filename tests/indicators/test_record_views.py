@@ -344,3 +344,16 @@ def test_positionings_and_definitions_pages_have_a_constant_number_of_queries(
     with django_assert_max_num_queries(6):
         response = client.get(reverse("indicators:definition_list"))
     assert len(response.context["rows"]) == 10
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_import_template_is_a_file_the_import_accepts(client, request, structure, role):
+    from indicators.importer import import_exits
+
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(reverse("indicators:import_template", args=[structure.pk]))
+    assert response.status_code == (200 if role in SEES else 404)
+    if role in SEES:
+        result = import_exits(structure, response.content, "modele.csv", today=date(2010, 1, 1))
+        assert (result.created, result.unknown_columns) == (1, [])
+        assert ExitRecord.objects.get().signed_statement is True
