@@ -75,7 +75,7 @@ def run(database_url: str) -> list[Measure]:
     from indicators.models import ExitRecord
 
     raw = generate_csv()
-    structure, _ = Structure.objects.get_or_create(
+    structure, created_structure = Structure.objects.get_or_create(
         siret=BENCH_SIRET,
         defaults={"name": "Banc d'essai de l'import", "kind": "AI", "departement": "59", "commune": "Lille"},
     )
@@ -106,6 +106,8 @@ def run(database_url: str) -> list[Measure]:
         reimport = best_of(lambda: do_import(structure, raw, "bench.csv"), repeat=1)
     finally:
         clear()
+        if created_structure:
+            structure.delete()  # leave the benchmark database as it was
     return [
         Measure(
             f"import of {ROWS:,} CSV rows (parse, validate, insert with history)",

@@ -6,6 +6,7 @@ urlpatterns = [
     path("structures/<int:structure_pk>/sorties/", views_records.exit_list, name="exit_list"),
     path("structures/<int:structure_pk>/sorties/ajouter/", views_records.exit_create, name="exit_create"),
     path("structures/<int:structure_pk>/sorties/importer/", views_records.exit_import, name="exit_import"),
+    path("structures/<int:structure_pk>/sorties/modele.csv", views_records.import_template, name="import_template"),
     path("structures/<int:structure_pk>/sorties/<int:pk>/", views_records.exit_detail, name="exit_detail"),
     path("structures/<int:structure_pk>/sorties/<int:pk>/modifier/", views_records.exit_edit, name="exit_edit"),
     path("structures/<int:structure_pk>/sorties/<int:pk>/supprimer/", views_records.exit_delete, name="exit_delete"),

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dossiers.selectors import get_structure_for_user
+from siae_portal.exports import csv_response
 from siae_portal.reference import PRESCRIBERS, TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
 
 from .forms_records import ExitFilterForm, ExitRecordForm, ImportForm, PositioningFormSet
-from .importer import ImportFailed, import_exits
+from .importer import KNOWN_COLUMNS, ImportFailed, import_exits
 from .models import ExitRecord, PrescriberPositioning
 from .permissions import definitions_visible_to
 from .reports import build_report, structure_scope
@@ -148,6 +149,30 @@ def exit_import(request, structure_pk):
             "required_columns": ["reference", "date_entree", "date_sortie", "motif_sortie"],
         },
     )
+
+
+@require_GET
+def import_template(request, structure_pk):
+    """A ready-to-fill CSV (`;`, UTF-8 with BOM, as Excel opens it in France) with every column."""
+    structure = get_structure_for_user(request, structure_pk)
+    example = [
+        "S-2009-001",
+        "05/01/2009",
+        "30/09/2009",
+        "Embauche en CDI non aidé",
+        "820,5",
+        "Pôle emploi",
+        "oui",
+        "35,5",
+        "4",
+        "1",
+        "2",
+        "",
+        "cdi_non_aide",
+        "",
+        "oui",
+    ]
+    return csv_response(f"modele-sorties-{structure.siret}.csv", KNOWN_COLUMNS, [example])
 
 
 @require_http_methods(["GET", "POST"])

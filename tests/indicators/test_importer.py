@@ -324,3 +324,29 @@ def test_trailing_separators_and_a_line_with_too_many_values(aci):
         "ligne 3, colonne - : 6 valeurs alors que la ligne d'en-tête a 4 colonnes (séparateur « ; »)."
     ]
     assert errors_of(aci, b"") == ["ligne 1, colonne - : le fichier est vide."]
+
+
+def test_import_history_rows_copy_every_field(aci, editor):
+    result = import_exits(aci, make_file(FRENCH_CSV), "sorties.csv", user=editor, today=TODAY)
+    assert result.created == 3
+    record = ExitRecord.objects.get(reference="S-001")
+    (entry,) = record.history.all()
+    assert (entry.history_type, entry.history_user, entry.history_change_reason) == ("+", editor, "import")
+    for field in ExitRecord._meta.concrete_fields:
+        assert getattr(entry, field.attname) == getattr(record, field.attname), field.name
+    assert entry.instance == record
+
+
+def test_unpadded_dates_and_thousands_separators(ai):
+    text = (
+        "reference;date_entree;date_sortie;motif_sortie;heures_travaillees\n"
+        "A;5/1/2009;30/9/2009;chomage;1\u00a0234,5\n"
+        "B;05/01/09;30/09/2009;chomage;1 000\n"
+    )
+    assert errors_of(ai, make_file(text)) == [
+        "ligne 3, colonne date_entree : date invalide « 05/01/09 » : attendu JJ/MM/AAAA ou AAAA-MM-JJ."
+    ]
+    run(ai, make_file(text.replace("05/01/09", "05/01/2009")))
+    assert ExitRecord.objects.get(reference="A").entry_date == date(2009, 1, 5)
+    assert ExitRecord.objects.get(reference="A").hours_worked == Decimal("1234.50")
+    assert ExitRecord.objects.get(reference="B").hours_worked == Decimal("1000.00")

@@ -326,3 +326,34 @@ def test_detail_history_has_a_constant_number_of_queries(
         response = client.get(reverse("indicators:exit_detail", args=[structure.pk, record.pk]))
     assert len(response.context["history"]) == 6
     assert response.context["history"][0]["changes"] == ["motif de sortie"]
+
+
+def test_positionings_and_definitions_pages_have_a_constant_number_of_queries(
+    client, editor, structure, uriae, django_assert_max_num_queries
+):
+    from indicators.models import CustomRateDefinition
+
+    for code in ("pole_emploi", "plie", "ccas"):
+        PrescriberPositioning.objects.create(structure=structure, year=2009, prescriber=code, positioned=9, hired=3)
+    for n in range(10):
+        CustomRateDefinition.objects.create(name=f"Définition {n}", network=uriae if n % 2 else None)
+    client.force_login(editor)
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("indicators:positionings", args=[structure.pk, 2009]))
+    assert response.context["total_positioned"] == 27
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("indicators:definition_list"))
+    assert len(response.context["rows"]) == 10
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_import_template_is_a_file_the_import_accepts(client, request, structure, role):
+    from indicators.importer import import_exits
+
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(reverse("indicators:import_template", args=[structure.pk]))
+    assert response.status_code == (200 if role in SEES else 404)
+    if role in SEES:
+        result = import_exits(structure, response.content, "modele.csv", today=date(2010, 1, 1))
+        assert (result.created, result.unknown_columns) == (1, [])
+        assert ExitRecord.objects.get().signed_statement is True
