@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("dossiers.urls")),
     path("boite-a-outils/", include("toolbox.urls")),
+    path("", include("indicators.urls")),
 ]

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 # Each app's demo module exposes `seed(stdout, **options)`; the order follows dependencies.
-SEEDERS = ["dossiers.demo", "dossiers.demo_campaigns", "toolbox.demo"]
+SEEDERS = ["dossiers.demo", "indicators.demo", "dossiers.demo_campaigns", "toolbox.demo"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,350 @@
+"""`make bench`: the indicator measures on the national data set, on PostgreSQL.
+
+Each measure is printed with a floor timed in the same run (a hand-written SQL GROUP BY over the
+same rows, or a bare insert), so that the ratio means something on any machine. The database
+(DATABASE_URL, by default postgres://postgres@127.0.0.1:5432/siae_portal_bench) is created,
+migrated and seeded at the national scale when empty (about half a minute).
+"""
+
+import importlib
+import os
+import pkgutil
+import sys
+import time
+from datetime import date
+
+from .common import Measure, best_of
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/siae_portal_bench"
+# The "region": Hauts-de-France, whose Nord-Pas-de-Calais part is the seed's URIAE.
+REGION = ["02", "59", "60", "62", "80"]
+REGIONAL_USER = "bench-region@bench.local"
+REPEAT = 7
+
+
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "siae_portal.settings")
+    # DEBUG only selects plain static files and no HTTPS redirect; it is switched off below so
+    # that Django does not record every query.
+    os.environ.setdefault("DJANGO_DEBUG", "true")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+def ensure_database(database_url: str) -> None:
+    """Create the PostgreSQL database if it does not exist yet."""
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(database_url)
+    if "postgresql" not in config["ENGINE"]:
+        sys.exit("make bench mesure PostgreSQL : DATABASE_URL doit être une URL postgres://.")
+    params = {"host": config["HOST"] or None, "port": config["PORT"] or None, "user": config["USER"] or None}
+    if config["PASSWORD"]:
+        params["password"] = config["PASSWORD"]
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
+            connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
+            print(f"Base {config['NAME']} créée.")
+
+
+def prepare() -> None:
+    from django.core.management import call_command
+
+    from indicators.demo_national import is_seeded
+
+    call_command("migrate", verbosity=0)
+    if not is_seeded():
+        print("Chargement des données nationales (une fois)...", flush=True)
+        call_command("seed_demo", scale="national")
+        # Freshly loaded rows: set hint bits and the visibility map now rather than during the
+        # first measures (VACUUM cannot run inside seed_demo's transaction).
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE indicators_exitrecord")
+
+
+def regional_user():
+    from accounts.models import Membership, User
+
+    user, _ = User.objects.get_or_create(email=REGIONAL_USER, defaults={"first_name": "Banc d'essai"})
+    for departement in REGION:
+        Membership.objects.get_or_create(
+            user=user, role=Membership.Role.AGENT, departement=departement, is_active=True
+        )
+    return User.objects.get(pk=user.pk)  # a fresh scope
+
+
+def floor_sql(year_from: int, year_to: int, departements: list[str], group: str = "e.structure_id"):
+    """The hand-written floor: the exits of the structures of `departements` dated in the years,
+    counted by `group` and motive (all, eligible, eligible in a full-time job) in one GROUP BY."""
+    from indicators.models import ExitRecord
+
+    eligible = (
+        "((s.kind IN ('ACI', 'EI') AND e.exit_date >= e.eligible_from) "
+        "OR (s.kind IN ('AI', 'ETTI') AND e.hours_worked >= 150))"
+    )
+    sql = f"""
+        SELECT {group}, e.exit_motive, count(*), count(*) FILTER (WHERE {eligible}),
+               count(*) FILTER (WHERE {eligible} AND e.full_time)
+        FROM {ExitRecord._meta.db_table} e JOIN dossiers_structure s ON s.id = e.structure_id
+        WHERE s.departement = ANY(%s) AND e.exit_date BETWEEN %s AND %s
+        GROUP BY {group}, e.exit_motive
+    """
+    return sql, [departements, date(year_from, 1, 1), date(year_to, 12, 31)]
+
+
+def run_floor(sql, params):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def count_queries(function):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        function()
+    return len(context.captured_queries)
+
+
+def regional_measures() -> list[Measure]:
+    from django.test import Client
+    from django.urls import reverse
+
+    from accounts.models import User
+    from dossiers.models import Structure
+    from indicators import dashboards
+    from indicators.views_dashboards import TREND_YEARS
+
+    user = regional_user()
+    year = dashboards.default_year()
+    structures = Structure.objects.visible_to(user)
+    n_structures = structures.count()
+    definitions = dashboards.builtin_and(dashboards.visible_definitions(user))
+
+    def table():
+        rows = dashboards.structures_table(structures, year, definitions)
+        dashboards.kind_totals(rows, definitions)
+        return dashboards.sort_rows(rows, "-official")
+
+    rows = table()
+    floor_rows = run_floor(*floor_sql(year, year, REGION))
+    # The two computations must agree before their times are compared.
+    by_pk = {row.pk: row for row in rows}
+    for pk, motive, total, eligible, _ in floor_rows:
+        count = by_pk[pk].rates.counts[motive]
+        assert (count.total, count.eligible) == (total, eligible), (pk, motive)
+    exits = sum(row[2] for row in floor_rows)
+
+    sql_year, params_year = floor_sql(year, year, REGION)
+    floor = best_of(lambda: run_floor(sql_year, params_year), REPEAT)
+    seconds = best_of(table, REPEAT)
+    measures = [
+        Measure(
+            f"regional dashboard table ({n_structures} structures, {exits:,} exits of {year}: rates, totals, sort)",
+            seconds,
+            floor_name="hand-written SQL GROUP BY structure, motive",
+            floor_seconds=floor,
+            goal_ratio=1.5,
+            note=f"{count_queries(table)} queries",
+        )
+    ]
+
+    trend_years = dashboards.year_span(year, TREND_YEARS)
+    sql_all, params_all = floor_sql(trend_years[0], year, REGION, "EXTRACT(YEAR FROM e.exit_date), s.kind")
+
+    def floor_both():
+        run_floor(sql_year, params_year)
+        run_floor(sql_all, params_all)
+
+    def work():
+        table()
+        dashboards.trends(structures, trend_years)
+
+    floor_work = best_of(floor_both, REPEAT)
+    measures.append(
+        Measure(
+            f"regional dashboard query work (the table and the {TREND_YEARS}-year trends)",
+            best_of(work, REPEAT),
+            floor_name="hand-written GROUP BY structure, motive (year) + year, kind, motive (trend years)",
+            floor_seconds=floor_work,
+            goal_ratio=1.5,
+            note=f"{count_queries(work)} queries",
+        )
+    )
+
+    client = Client()
+    client.force_login(user)
+    url = reverse("indicators:dashboard")
+
+    def page():
+        response = client.get(url, {"year": year})
+        assert response.status_code == 200, response.status_code
+
+    measures.append(
+        Measure(
+            "regional dashboard page (the same work + session, filter form, 50-row page, SVG charts, HTML)",
+            best_of(page, REPEAT),
+            floor_name="the same hand-written GROUP BYs",
+            floor_seconds=floor_work,
+            note=f"{count_queries(page)} queries; rendering included, no goal set by the issue",
+        )
+    )
+    admin = User.objects.get_or_create(
+        email="bench-admin@bench.local", defaults={"is_staff": True, "is_superuser": True}
+    )[0]
+    client.force_login(admin)
+    measures.append(
+        Measure(
+            f"national dashboard page for an administrator ({Structure.objects.count():,} structures)",
+            best_of(page, 3),
+            note=f"{count_queries(page)} queries; information only (not a goal of the issue)",
+        )
+    )
+    return measures
+
+
+def report_floor_sql(year: int, departements: list[str]) -> tuple[str, list]:
+    """The report's numbers from the exits in one hand-written GROUP BY motive: counts, eligible,
+    full time, follow-up situations known and dynamic at 3, 6 and 12 months, support and training sums."""
+    from indicators.models import ExitRecord
+    from siae_portal.reference import DYNAMIC_CATEGORIES, EXIT_MOTIVES
+
+    dynamic = ", ".join(f"'{m.code}'" for m in EXIT_MOTIVES if m.category in DYNAMIC_CATEGORIES)
+    eligible = (
+        "((s.kind IN ('ACI', 'EI') AND e.exit_date >= e.eligible_from) "
+        "OR (s.kind IN ('AI', 'ETTI') AND e.hours_worked >= 150))"
+    )
+    followups = ", ".join(
+        f"count(*) FILTER (WHERE {eligible} AND e.situation_{m}_months <> ''), "
+        f"count(*) FILTER (WHERE {eligible} AND e.situation_{m}_months IN ({dynamic}))"
+        for m in (3, 6, 12)
+    )
+    sql = f"""
+        SELECT e.exit_motive, count(*), count(*) FILTER (WHERE {eligible}),
+               count(*) FILTER (WHERE {eligible} AND e.full_time), {followups},
+               sum(e.support_hours_internal), sum(e.support_hours_external), sum(e.training_entries),
+               sum(e.training_support_actions), count(*) FILTER (WHERE e.signed_statement)
+        FROM {ExitRecord._meta.db_table} e JOIN dossiers_structure s ON s.id = e.structure_id
+        WHERE s.departement = ANY(%s) AND e.exit_date BETWEEN %s AND %s
+        GROUP BY e.exit_motive
+    """
+    return sql, [departements, date(year, 1, 1), date(year, 12, 31)]
+
+
+def report_measures() -> list[Measure]:
+    """The `indicators` report (indicators/reports.py, shared by the command and the API) for the
+    region and a year."""
+    from dossiers.models import Structure
+    from indicators import dashboards
+    from indicators.reports import build_report
+
+    year = dashboards.default_year()
+    structures = Structure.objects.filter(departement__in=REGION)
+
+    def report():
+        return build_report(structures, year)
+
+    sql = report_floor_sql(year, REGION)
+    floor_rows = run_floor(*sql)
+    assert report()["exits"]["total"] == sum(row[1] for row in floor_rows)
+    return [
+        Measure(
+            f"indicators report for the region, {year}",
+            best_of(report, REPEAT),
+            floor_name="one hand-written GROUP BY motive giving the same exit figures",
+            floor_seconds=best_of(lambda: run_floor(*sql), REPEAT),
+            goal_ratio=1.5,
+            note=f"{count_queries(report)} queries",
+        )
+    ]
+
+
+def structure_measures() -> list[Measure]:
+    from django.db.models import Count
+    from django.test import Client
+    from django.urls import reverse
+
+    from accounts.models import User
+    from dossiers.models import Structure
+    from indicators import dashboards
+
+    year = dashboards.default_year()
+    admin, _ = User.objects.get_or_create(
+        email="bench-admin@bench.local", defaults={"is_staff": True, "is_superuser": True}
+    )
+    ranked = (
+        Structure.objects.filter(departement__in=REGION)
+        .annotate(n=Count("exit_records"))
+        .filter(n__gt=0)
+        .order_by("-n", "pk")
+    )
+    biggest, smallest = ranked.first(), ranked.last()
+    client = Client()
+    client.force_login(admin)
+    measures = []
+    for label, structure in (("biggest", biggest), ("smallest", smallest)):
+        url = reverse("indicators:structure_dashboard", args=[structure.pk])
+
+        def page(url=url):
+            response = client.get(url, {"year": year})
+            assert response.status_code == 200
+
+        measures.append(
+            Measure(
+                f"structure dashboard, {label} structure of the region ({structure.n:,} exits over 10 years)",
+                best_of(page, REPEAT),
+                goal_seconds=0.050,
+                note=f"{count_queries(page)} queries",
+            )
+        )
+    return measures
+
+
+def other_benchmarks(database_url: str) -> list[Measure]:
+    measures = []
+    package = importlib.import_module("bench")
+    for module_info in pkgutil.iter_modules(package.__path__):
+        if module_info.name.startswith("bench_"):
+            module = importlib.import_module(f"bench.{module_info.name}")
+            print(f"... bench/{module_info.name}.py", flush=True)
+            measures += module.run(database_url) or []
+    return measures
+
+
+def main() -> int:
+    database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    if not database_url.startswith("postgres"):
+        database_url = DEFAULT_DATABASE_URL
+    started = time.perf_counter()
+    ensure_database(database_url)
+    setup_django(database_url)
+    prepare()
+    from django.db import connection
+
+    print(f"PostgreSQL {connection.cursor().connection.info.server_version}, {database_url.rsplit('/', 1)[-1]}")
+    measures = []
+    for group in (regional_measures, report_measures, structure_measures):
+        for measure in group():
+            print(measure.line(), flush=True)
+            measures.append(measure)
+    for measure in other_benchmarks(database_url):
+        print(measure.line(), flush=True)
+        measures.append(measure)
+    above = [m for m in measures if not m.ok]
+    print(f"{len(measures)} measures, {len(above)} above goal ({time.perf_counter() - started:.0f} s).")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

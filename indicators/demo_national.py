@@ -1,0 +1,283 @@
+"""National demo data: about 4,000 structures of every kind in every département, attached to
+networks, and about 1.5 million exits over 10 years, with prescriber positionings.
+
+Fast: the rows are drawn with numpy, structures and network links are bulk-inserted, exits and
+positionings go through PostgreSQL's COPY (bulk_create in batches on other databases).
+Idempotent: nothing happens when the national exits are already there. Bulk-inserted exits get
+no history row (history starts with the first edit).
+"""
+
+import random
+import time
+from decimal import Decimal
+
+import numpy as np
+from django.db import connection
+from django.utils import timezone
+
+from dossiers.demo import make_siret
+from dossiers.models import Network, Structure
+from siae_portal.reference import (
+    DEPARTEMENTS,
+    DURABLE,
+    EXIT_MOTIVES,
+    KINDS_ELIGIBLE_BY_HOURS,
+    NETWORKS,
+    OTHER,
+    POSITIVE,
+    PRESCRIBERS,
+    RETRAIT,
+    TRANSITION,
+)
+
+from .dashboards import default_year
+from .models import ExitRecord, PrescriberPositioning
+
+REFERENCE_PREFIX = "NAT-"
+STRUCTURES = 4000
+EXITS = 1_500_000
+YEARS = 10
+BATCH = 50_000
+
+KIND_SHARES = {"ACI": 0.45, "EI": 0.22, "AI": 0.20, "ETTI": 0.13}
+KIND_NETWORKS = {
+    "ACI": ["CHANTIER_ECOLE", "FNARS"],
+    "EI": ["FEI"],
+    "AI": ["COORACE", "UNAI"],
+    "ETTI": ["COORACE", "FEI"],
+}
+# The URIAE of the seed is Nord-Pas-de-Calais's; its region today is Hauts-de-France.
+URIAE_DEPARTEMENTS = {"02", "59", "60", "62", "80"}
+BIG_DEPARTEMENTS = {"59": 5, "62": 4, "13": 3, "75": 3, "69": 3, "93": 3, "33": 2, "31": 2, "44": 2, "67": 2}
+NAME_WORDS = {
+    "ACI": ["Chantier", "Jardins", "Atelier", "Ressourcerie", "Chantier nature"],
+    "EI": ["Entreprise", "Bâtiment", "Propreté", "Services", "Recyclage"],
+    "AI": ["Association intermédiaire", "Entraide emploi", "Services proximité"],
+    "ETTI": ["Intérim solidaire", "Intérim insertion", "Travail temporaire"],
+}
+# Category mix of the exits (a structure's quality shifts weight between dynamic and other).
+DYNAMIC_MOTIVES = [m.code for m in EXIT_MOTIVES if m.category in (DURABLE, TRANSITION, POSITIVE)]
+DYNAMIC_WEIGHTS = np.array(
+    [{DURABLE: 4.0, TRANSITION: 5.0, POSITIVE: 3.0}[m.category] for m in EXIT_MOTIVES if m.code in DYNAMIC_MOTIVES]
+)
+OTHER_MOTIVES = [m.code for m in EXIT_MOTIVES if m.category in (OTHER, RETRAIT)]
+OTHER_WEIGHTS = np.array([{OTHER: 6.0, RETRAIT: 1.0}[m.category] for m in EXIT_MOTIVES if m.code in OTHER_MOTIVES])
+PRESCRIBER_CODES = [code for code, _ in PRESCRIBERS]
+
+EXIT_COLUMNS = [
+    "structure_id",
+    "reference",
+    "entry_date",
+    "exit_date",
+    "eligible_from",
+    "hours_worked",
+    "exit_motive",
+    "prescriber",
+    "full_time",
+    "support_hours_internal",
+    "support_hours_external",
+    "training_entries",
+    "training_support_actions",
+    "situation_3_months",
+    "situation_6_months",
+    "situation_12_months",
+    "signed_statement",
+    "created_at",
+    "updated_at",
+]
+
+
+def is_seeded() -> bool:
+    return ExitRecord.objects.filter(reference__startswith=REFERENCE_PREFIX).exists()
+
+
+def seed_national(stdout, structures=STRUCTURES, exits=EXITS, years=YEARS, last_year=None, seed=2009, **options):
+    """Create `structures` structures and about `exits` exits over `years` years ending with
+    `last_year` (the last complete year by default). Returns the numbers created (0 when the
+    data is already there). Other `seed_demo` options are ignored."""
+    if is_seeded():
+        stdout.write("Données nationales déjà présentes : rien à faire.")
+        return {"structures": 0, "exits": 0, "positionings": 0}
+    started = time.perf_counter()
+    last_year = last_year or default_year()
+    rng = np.random.default_rng(seed)
+    created = _structures(structures, random.Random(seed))
+    n_exits = _exits(created, exits, years, last_year, rng)
+    n_positionings = _positionings(created, years, last_year, rng)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {ExitRecord._meta.db_table}")
+            cursor.execute(f"ANALYZE {Structure._meta.db_table}")
+    stdout.write(
+        f"Données nationales : {len(created)} structures, {n_exits} sorties sur {years} ans, "
+        f"{n_positionings} positionnements ({time.perf_counter() - started:.0f} s)."
+    )
+    return {"structures": len(created), "exits": n_exits, "positionings": n_positionings}
+
+
+def _departement_weights():
+    weights = np.array([BIG_DEPARTEMENTS.get(code, 1.0) for code in DEPARTEMENTS], dtype=float)
+    return weights / weights.sum()
+
+
+def _structures(n, rnd: random.Random) -> list[tuple[int, str, float]]:
+    """Bulk-create the structures and their network links; returns (pk, kind, posts) tuples."""
+    networks = {}
+    for code, name in NETWORKS:
+        networks[code], _ = Network.objects.get_or_create(code=code, defaults={"name": name})
+    taken = set(Structure.objects.values_list("siret", flat=True))
+    kinds = list(KIND_SHARES)
+    departement_weights = _departement_weights().tolist()
+    objects, network_codes = [], []
+    for index in range(n):
+        kind = rnd.choices(kinds, weights=list(KIND_SHARES.values()))[0]
+        departement = rnd.choices(DEPARTEMENTS, weights=departement_weights)[0]
+        siret = make_siret(rnd)
+        while siret in taken:
+            siret = make_siret(rnd)
+        taken.add(siret)
+        objects.append(
+            Structure(
+                name=f"{rnd.choice(NAME_WORDS[kind])} {departement}-{index + 1:04d}",
+                kind=kind,
+                siret=siret,
+                departement=departement,
+                commune=f"Commune {departement}-{rnd.randrange(1, 60):02d}",
+                address=f"{rnd.randrange(1, 150)} rue de l'Insertion",
+                insertion_posts_etp=Decimal(rnd.randrange(4, 40)),
+                activity="Structure de démonstration (jeu de données national).",
+            )
+        )
+        codes = {rnd.choice(KIND_NETWORKS[kind])} if rnd.random() < 0.8 else set()
+        if departement in URIAE_DEPARTEMENTS and rnd.random() < 0.7:
+            codes.add("URIAE")
+        network_codes.append(codes)
+    created = Structure.objects.bulk_create(objects, batch_size=1000)
+    if created and created[0].pk is None:  # databases that do not return ids from bulk inserts
+        by_siret = dict(Structure.objects.filter(siret__in=[s.siret for s in created]).values_list("siret", "pk"))
+        for structure in created:
+            structure.pk = by_siret[structure.siret]
+    Through = Structure.networks.through
+    Through.objects.bulk_create(
+        [
+            Through(structure_id=structure.pk, network_id=networks[code].pk)
+            for structure, codes in zip(created, network_codes, strict=True)
+            for code in sorted(codes)
+        ],
+        batch_size=5000,
+    )
+    return [(s.pk, s.kind, float(s.insertion_posts_etp)) for s in created]
+
+
+def _add_three_months(entry: np.ndarray) -> np.ndarray:
+    """`calculations.eligibility_date` vectorised: entry + 3 calendar months, clamped to the
+    end of a shorter month."""
+    months = entry.astype("datetime64[M]")
+    day = (entry - months.astype("datetime64[D]")).astype(int)
+    target = months + 3
+    month_length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(int)
+    return target.astype("datetime64[D]") + np.minimum(day, month_length - 1)
+
+
+def _exits(structures, total, years, last_year, rng) -> int:
+    n_structures = len(structures)
+    pks = np.array([pk for pk, _, _ in structures])
+    by_hours = np.array([kind in KINDS_ELIGIBLE_BY_HOURS for _, kind, _ in structures])
+    posts = np.array([posts for _, _, posts in structures])
+    quality = rng.beta(5, 4, n_structures)  # share of dynamic exits, around 55 %
+    trend = rng.normal(0.01, 0.01, n_structures)  # yearly drift of that share
+
+    # Exits per structure and year, proportional to the posts, scaled to about `total`.
+    expected = np.outer(posts / posts.sum() * total / years, np.ones(years))
+    per_cell = rng.poisson(expected)
+    cell_structure = np.repeat(np.arange(n_structures), years)
+    cell_year = np.tile(np.arange(years), n_structures)
+    counts = per_cell.ravel()
+    s_index = np.repeat(cell_structure, counts)
+    y_offset = np.repeat(cell_year, counts)
+    n = int(counts.sum())
+    year_starts = np.array([np.datetime64(f"{last_year - years + 1 + k}-01-01") for k in range(years + 1)])
+    year_length = (year_starts[1:] - year_starts[:-1]).astype(int)
+    all_motives = np.array([m.code for m in EXIT_MOTIVES])
+    dynamic_motives, other_motives = np.array(DYNAMIC_MOTIVES), np.array(OTHER_MOTIVES)
+    prescribers = np.array(PRESCRIBER_CODES)
+    now = timezone.now()
+
+    def chunk_rows(start, stop):
+        """The rows `start` to `stop` (drawn chunk by chunk to keep memory small)."""
+        m = stop - start
+        s_idx, y_off = s_index[start:stop], y_offset[start:stop]
+        exit_date = year_starts[y_off] + (rng.random(m) * year_length[y_off]).astype(int)
+        stay_days = np.where(rng.random(m) < 0.1, rng.integers(20, 90, m), rng.integers(92, 730, m))
+        entry_date = exit_date - stay_days
+        hours = np.round(stay_days / 7 * rng.uniform(8, 35, m), 2)
+        hours = np.where(by_hours[s_idx] & (rng.random(m) < 0.15), np.round(rng.uniform(10, 149, m), 2), hours)
+        p_dynamic = np.clip(quality[s_idx] + trend[s_idx] * (y_off - years / 2), 0.05, 0.95)
+        motive = np.where(
+            rng.random(m) < p_dynamic,
+            dynamic_motives[rng.choice(len(dynamic_motives), m, p=DYNAMIC_WEIGHTS / DYNAMIC_WEIGHTS.sum())],
+            other_motives[rng.choice(len(other_motives), m, p=OTHER_WEIGHTS / OTHER_WEIGHTS.sum())],
+        )
+
+        def followup(known_share):
+            """The situation observed later: often the same, sometimes another, unknown otherwise."""
+            situation = np.where(rng.random(m) < 0.7, motive, all_motives[rng.integers(0, len(all_motives), m)])
+            return np.where(rng.random(m) < known_share, situation, "").tolist()
+
+        columns = [
+            pks[s_idx].tolist(),
+            [f"{REFERENCE_PREFIX}{i:07d}" for i in range(start, stop)],
+            entry_date.tolist(),
+            exit_date.tolist(),
+            _add_three_months(entry_date).tolist(),
+            hours.tolist(),
+            motive.tolist(),
+            prescribers[rng.integers(0, len(prescribers), m)].tolist(),
+            (rng.random(m) < 0.6).tolist(),
+            np.round(rng.gamma(2.0, 15.0, m), 1).tolist(),
+            np.round(rng.gamma(1.5, 6.0, m), 1).tolist(),
+            rng.poisson(0.4, m).tolist(),
+            rng.poisson(1.2, m).tolist(),
+            followup(0.7),
+            followup(0.55),
+            followup(0.4),
+            (rng.random(m) < 0.5).tolist(),
+            [now] * m,
+            [now] * m,
+        ]
+        return zip(*columns, strict=True)
+
+    def all_rows():
+        for start in range(0, n, BATCH):
+            yield from chunk_rows(start, min(start + BATCH, n))
+
+    _insert(ExitRecord, EXIT_COLUMNS, all_rows())
+    return n
+
+
+def _positionings(structures, years, last_year, rng) -> int:
+    rows = []
+    for pk, _, posts in structures:
+        for year in range(last_year - years + 1, last_year + 1):
+            for prescriber in rng.choice(PRESCRIBER_CODES, size=int(rng.integers(2, 5)), replace=False):
+                positioned = int(rng.integers(1, int(posts * 2) + 2))
+                rows.append((pk, year, str(prescriber), positioned, int(rng.binomial(positioned, 0.45))))
+    _insert(PrescriberPositioning, ["structure_id", "year", "prescriber", "positioned", "hired"], iter(rows))
+    return len(rows)
+
+
+def _insert(model, columns, rows):
+    """COPY on PostgreSQL; batched bulk_create elsewhere."""
+    if connection.vendor == "postgresql":
+        sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    batch = []
+    for row in rows:
+        batch.append(model(**dict(zip(columns, row, strict=True))))
+        if len(batch) >= BATCH:
+            model.objects.bulk_create(batch)
+            batch = []
+    model.objects.bulk_create(batch)

@@ -1,0 +1,53 @@
+import csv
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from dossiers.models import Structure
+from indicators.models import CustomRateDefinition
+from indicators.reports import ScopeError, build_report, flatten, parse_year, select_scope
+
+
+class Command(BaseCommand):
+    help = (
+        "Affiche les indicateurs (sorties, taux de sortie dynamique officiel, URIAE, emploi durable, "
+        "définitions personnalisées, indicateurs complémentaires) d'une année, pour toutes les structures "
+        "ou un périmètre."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", required=True, help="Année des sorties, par exemple 2009.")
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument("--structure", help="SIRET d'une structure.")
+        group.add_argument("--departement", help="Code du département, par exemple 59.")
+        group.add_argument("--kind", help="Type de structure : EI, ETTI, AI ou ACI.")
+        group.add_argument("--network", help="Code du réseau, par exemple URIAE.")
+        parser.add_argument("--format", choices=["json", "csv"], default="json")
+
+    def handle(self, *args, **options):
+        try:
+            year = parse_year(options["year"])
+            structures, scope = select_scope(
+                Structure.objects.all(),
+                structure=options["structure"],
+                departement=options["departement"],
+                kind=options["kind"],
+                network=options["network"],
+            )
+        except ScopeError as error:
+            raise CommandError(error.message) from None
+        # Portal-wide definitions, plus the network's own when the scope is a network.
+        definitions = CustomRateDefinition.objects.filter(is_active=True, network__isnull=True)
+        if scope["type"] == "network":
+            definitions = CustomRateDefinition.objects.filter(is_active=True, network__code=scope["code"])
+            definitions = definitions | CustomRateDefinition.objects.filter(is_active=True, network__isnull=True)
+        report = build_report(
+            structures, year, scope=scope, custom_definitions=definitions.select_related("network").order_by("name")
+        )
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(report, ensure_ascii=False))
+            return
+        writer = csv.writer(self.stdout, delimiter=";", lineterminator="\n")
+        writer.writerow(["indicateur", "valeur"])
+        for key, value in flatten(report):
+            writer.writerow([key, "" if value is None else value])

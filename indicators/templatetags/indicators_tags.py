@@ -1,0 +1,57 @@
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from siae_portal.reference import TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
+
+from ..charts import percent as percent_text
+from ..dashboards import structure_year_rates
+
+register = template.Library()
+
+
+@register.filter
+def percent(value):
+    """A rate (0-1, a `Rate`, or None) as French text: "58,8 %" or "pas de taux"."""
+    if hasattr(value, "rate"):
+        value = value.rate
+    return percent_text(value)
+
+
+@register.filter
+def below(rate, target):
+    """True when the rate exists and is under the target (0-1)."""
+    value = getattr(rate, "rate", rate)
+    return value is not None and value < float(target)
+
+
+@register.filter
+def lookup(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def rate_cell(rate, target):
+    """A rate with its fraction, flagged (in words for screen readers) when under `target`."""
+    if rate is None or rate.rate is None:
+        return mark_safe('<span class="text-body-secondary">pas de taux</span>')
+    text = percent_text(rate.rate)
+    if rate.rate < float(target):
+        text = format_html(
+            '<span class="text-danger fw-semibold">{} <span class="visually-hidden">(sous l\'objectif)</span>'
+            '<span aria-hidden="true">▼</span></span>',
+            text,
+        )
+    return format_html('{} <small class="text-body-secondary">({}/{})</small>', text, rate.numerator, rate.denominator)
+
+
+@register.inclusion_tag("indicators/_structure_indicators_panel.html")
+def structure_indicators(structure, years):
+    """The three built-in rates of `structure` for `years` (e.g. the three years before a
+    campaign), compactly. One query."""
+    return {
+        "structure": structure,
+        "rows": structure_year_rates(structure, list(years)),
+        "target_dynamic": TARGET_DYNAMIC_RATE,
+        "target_durable": TARGET_DURABLE_RATE,
+    }

@@ -1,0 +1,245 @@
+"""Exit records of a structure: list with the year's rates, add / edit / delete with history,
+import, and the positionings per prescriber. Readers read; editors and administrators write."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dossiers.selectors import get_structure_for_user
+from siae_portal.exports import csv_response
+from siae_portal.reference import PRESCRIBERS, TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
+
+from .forms_records import ExitFilterForm, ExitRecordForm, ImportForm, PositioningFormSet
+from .importer import KNOWN_COLUMNS, ImportFailed, import_exits
+from .models import ExitRecord, PrescriberPositioning
+from .permissions import definitions_visible_to
+from .reports import build_report, structure_scope
+
+PAGE_SIZE = 50
+MAX_ERRORS_SHOWN = 500
+
+
+def _can_edit(request, structure) -> bool:
+    return request.user.has_perm("dossiers.change_structure", structure)
+
+
+def _get_record(structure, pk):
+    return get_object_or_404(structure.exit_records.all(), pk=pk)
+
+
+@require_GET
+def exit_list(request, structure_pk):
+    structure = get_structure_for_user(request, structure_pk)
+    records = structure.exit_records.all()
+    years = sorted({d.year for d in records.dates("exit_date", "year")}, reverse=True)
+    filter_form = ExitFilterForm(data=request.GET or None, years=years)
+    filtered = filter_form.filter(records).order_by("-exit_date", "reference", "pk")
+    page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
+    selected_year = filter_form.cleaned_data.get("year") if filter_form.is_valid() else None
+    report_year = selected_year or (years[0] if years else None)
+    report = None
+    if report_year:
+        definitions = definitions_visible_to(request.user).filter(is_active=True).order_by("name")
+        report = build_report(
+            [structure.pk], report_year, scope=structure_scope(structure), custom_definitions=definitions
+        )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "indicators/exit_list.html",
+        {
+            "structure": structure,
+            "filter_form": filter_form,
+            "page": page,
+            "querystring": params.urlencode(),
+            "can_edit": _can_edit(request, structure),
+            "report": report,
+            "report_year": report_year,
+            "positionings_year": report_year or timezone.localdate().year,
+            "targets": {"dynamic": TARGET_DYNAMIC_RATE, "durable": TARGET_DURABLE_RATE},
+        },
+    )
+
+
+@require_GET
+def exit_detail(request, structure_pk, pk):
+    structure = get_structure_for_user(request, structure_pk)
+    record = _get_record(structure, pk)
+    history = list(record.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    entries = []
+    # Each entry is compared with the one before it in the list already fetched: no query per entry.
+    for entry, previous in zip(history, [*history[1:], None], strict=True):
+        changes = []
+        if previous is not None and entry.history_type == "~":
+            changes = [
+                str(ExitRecord._meta.get_field(change.field).verbose_name)
+                for change in entry.diff_against(previous).changes
+                if change.field not in ("updated_at", "eligible_from")
+            ]
+        entries.append({"entry": entry, "changes": changes})
+    return render(
+        request,
+        "indicators/exit_detail.html",
+        {"structure": structure, "record": record, "history": entries, "can_edit": _can_edit(request, structure)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def exit_create(request, structure_pk):
+    structure = get_structure_for_user(request, structure_pk, write=True)
+    form = ExitRecordForm(data=request.POST or None, structure=structure)
+    if request.method == "POST" and form.is_valid():
+        record = form.save()
+        messages.success(request, f"La sortie {record.reference} a été enregistrée.")
+        return redirect("indicators:exit_detail", structure.pk, record.pk)
+    return render(request, "indicators/exit_form.html", {"structure": structure, "form": form, "record": None})
+
+
+@require_http_methods(["GET", "POST"])
+def exit_edit(request, structure_pk, pk):
+    structure = get_structure_for_user(request, structure_pk, write=True)
+    record = _get_record(structure, pk)
+    form = ExitRecordForm(data=request.POST or None, instance=record, structure=structure)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"La sortie {record.reference} a été mise à jour.")
+        return redirect("indicators:exit_detail", structure.pk, record.pk)
+    return render(request, "indicators/exit_form.html", {"structure": structure, "form": form, "record": record})
+
+
+@require_http_methods(["GET", "POST"])
+def exit_delete(request, structure_pk, pk):
+    structure = get_structure_for_user(request, structure_pk, write=True)
+    record = _get_record(structure, pk)
+    if request.method == "POST":
+        reference = record.reference
+        record.delete()  # simple_history keeps a "deleted" entry
+        messages.success(request, f"La sortie {reference} a été supprimée.")
+        return redirect("indicators:exit_list", structure.pk)
+    return render(request, "indicators/exit_confirm_delete.html", {"structure": structure, "record": record})
+
+
+@require_http_methods(["GET", "POST"])
+def exit_import(request, structure_pk):
+    structure = get_structure_for_user(request, structure_pk, write=True)
+    form = ImportForm(data=request.POST or None, files=request.FILES or None)
+    failure = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = import_exits(structure, upload.read(), upload.name, user=request.user)
+        except ImportFailed as error:
+            failure = error
+        else:
+            messages.success(request, "Import réussi. " + result.summary())
+            return redirect("indicators:exit_list", structure.pk)
+    return render(
+        request,
+        "indicators/exit_import.html",
+        {
+            "structure": structure,
+            "form": form,
+            "failure": failure,
+            "errors_shown": failure.errors[:MAX_ERRORS_SHOWN] if failure else [],
+            "required_columns": ["reference", "date_entree", "date_sortie", "motif_sortie"],
+        },
+    )
+
+
+@require_GET
+def import_template(request, structure_pk):
+    """A ready-to-fill CSV (`;`, UTF-8 with BOM, as Excel opens it in France) with every column."""
+    structure = get_structure_for_user(request, structure_pk)
+    example = [
+        "S-2009-001",
+        "05/01/2009",
+        "30/09/2009",
+        "Embauche en CDI non aidé",
+        "820,5",
+        "Pôle emploi",
+        "oui",
+        "35,5",
+        "4",
+        "1",
+        "2",
+        "",
+        "cdi_non_aide",
+        "",
+        "oui",
+    ]
+    return csv_response(f"modele-sorties-{structure.siret}.csv", KNOWN_COLUMNS, [example])
+
+
+@require_http_methods(["GET", "POST"])
+def positionings(request, structure_pk, year):
+    """The year's table of people positioned and hired per prescriber, edited as one formset."""
+    structure = get_structure_for_user(request, structure_pk)
+    can_edit = _can_edit(request, structure)
+    if request.method == "POST" and not can_edit:
+        get_structure_for_user(request, structure_pk, write=True)  # raises the 403
+    existing = {p.prescriber: p for p in PrescriberPositioning.objects.filter(structure=structure, year=year)}
+    initial = [
+        {
+            "prescriber": code,
+            "positioned": existing[code].positioned if code in existing else 0,
+            "hired": existing[code].hired if code in existing else 0,
+        }
+        for code, _ in PRESCRIBERS
+    ]
+    formset = PositioningFormSet(data=request.POST or None, initial=initial, prefix="positionings")
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            for form in formset:
+                data = form.cleaned_data
+                current = existing.get(data["prescriber"])
+                if data["positioned"] == 0 and data["hired"] == 0:
+                    if current:
+                        current.delete()
+                elif current is None:
+                    PrescriberPositioning.objects.create(
+                        structure=structure,
+                        year=year,
+                        prescriber=data["prescriber"],
+                        positioned=data["positioned"],
+                        hired=data["hired"],
+                    )
+                elif (current.positioned, current.hired) != (data["positioned"], data["hired"]):
+                    current.positioned, current.hired = data["positioned"], data["hired"]
+                    current.save(update_fields=["positioned", "hired"])
+        messages.success(request, f"Les positionnements {year} ont été enregistrés.")
+        return redirect(reverse("indicators:positionings", args=[structure.pk, year]))
+    labels = dict(PRESCRIBERS)
+    rows = []
+    for form, values in zip(formset, initial, strict=True):
+        positioned, hired = values["positioned"], values["hired"]
+        rows.append(
+            {
+                "form": form,
+                "label": labels[values["prescriber"]],
+                "positioned": positioned,
+                "hired": hired,
+                "ratio": hired / positioned if positioned else None,
+            }
+        )
+    total_positioned = sum(r["positioned"] for r in rows)
+    total_hired = sum(r["hired"] for r in rows)
+    return render(
+        request,
+        "indicators/positionings.html",
+        {
+            "structure": structure,
+            "year": year,
+            "formset": formset,
+            "rows": rows,
+            "can_edit": can_edit,
+            "total_positioned": total_positioned,
+            "total_hired": total_hired,
+            "total_ratio": total_hired / total_positioned if total_positioned else None,
+            "years": range(timezone.localdate().year, 2004, -1),
+        },
+    )

@@ -1,0 +1,60 @@
+from datetime import date
+
+import pytest
+
+from indicators.models import ExitRecord
+
+# DOMAIN.md worked example (exits in 2009): 20 exits, 19 eligible, official 10/17, URIAE 10/13, durable 4/17.
+WORKED_EXAMPLE_MOTIVES = (
+    ["cdi_non_aide"] * 3
+    + ["cdd_6m_plus"]
+    + ["cdd_moins_6m"] * 3
+    + ["formation_qualifiante"] * 3
+    + ["chomage"] * 3
+    + ["inactif"] * 2
+    + ["sans_nouvelle", "autre_situation_connue", "deces", "conge_longue_duree"]
+)
+
+
+def add_worked_example(structure, year=2009):
+    """The worked example in `structure` (a kind eligible by duration: ACI or EI)."""
+    records = [
+        ExitRecord(
+            structure=structure,
+            reference=f"EX-{n:03d}",
+            entry_date=date(year, 1, 5),
+            exit_date=date(year, 9, 30),
+            exit_motive=motive,
+            full_time=motive == "cdi_non_aide",
+        )
+        for n, motive in enumerate(WORKED_EXAMPLE_MOTIVES)
+    ]
+    # After only 2 months: not eligible.
+    records.append(
+        ExitRecord(
+            structure=structure,
+            reference="EX-SHORT",
+            entry_date=date(year, 7, 1),
+            exit_date=date(year, 9, 1),
+            exit_motive="cdi_non_aide",
+        )
+    )
+    for record in records:
+        record.save()
+    return records
+
+
+@pytest.fixture
+def worked_example(structure):
+    return add_worked_example(structure)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_live_server():
+    """The live server's middleware is built once per session, before the per-test settings of
+    tests/conftest.py apply: without this, SecurityMiddleware (DEBUG off) redirects the browser to
+    https, which the live server does not speak."""
+    from django.test import override_settings
+
+    with override_settings(SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False):
+        yield
