@@ -350,3 +350,30 @@ def test_unpadded_dates_and_thousands_separators(ai):
     assert ExitRecord.objects.get(reference="A").entry_date == date(2009, 1, 5)
     assert ExitRecord.objects.get(reference="A").hours_worked == Decimal("1234.50")
     assert ExitRecord.objects.get(reference="B").hours_worked == Decimal("1000.00")
+
+
+def test_update_writes_every_kind_of_value_and_keeps_the_creation_date(aci):
+    run(aci, make_file(FRENCH_CSV))
+    before = ExitRecord.objects.get(reference="S-002")
+    changed = FRENCH_CSV.replace(
+        "S-002;2009-02-02;2009-11-30;DECES;600;plie;;12;0;0;0;;",
+        "S-002;2009-02-02;2009-12-15;cdi_aide;612,75;ccas;oui;13,5;2;1;3;Inactif;",
+    )
+    result = run(aci, make_file(changed))
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
+    after = ExitRecord.objects.get(reference="S-002")
+    assert after.pk == before.pk
+    assert after.created_at == before.created_at
+    assert after.updated_at > before.updated_at
+    assert (after.exit_date, after.exit_motive, after.hours_worked, after.prescriber, after.full_time) == (
+        date(2009, 12, 15),
+        "cdi_aide",
+        Decimal("612.75"),
+        "ccas",
+        True,
+    )
+    assert (after.support_hours_internal, after.support_hours_external) == (Decimal("13.50"), Decimal("2.00"))
+    assert (after.training_entries, after.training_support_actions, after.situation_6_months) == (1, 3, "inactif")
+    assert ExitRecord.objects.get(reference="S-001").exit_motive == "cdi_non_aide"  # untouched
+    latest = after.history.order_by("-history_id").first()
+    assert (latest.history_type, latest.hours_worked, latest.exit_motive) == ("~", Decimal("612.75"), "cdi_aide")
