@@ -162,6 +162,11 @@ class Campaign(models.Model):
     def __str__(self):
         return f"{self.year} · {self.title}"
 
+    @property
+    def indicator_years(self) -> list[int]:
+        """The three years before the campaign, whose exit rates the dossier pages show."""
+        return [self.year - 3, self.year - 2, self.year - 1]
+
     def clean(self):
         # The database constraints would only name themselves; say it in words first.
         from django.core.exceptions import ValidationError

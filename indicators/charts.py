@@ -10,12 +10,17 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from itertools import count
 
+from siae_portal.reference import TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
+
 # Colour-blind friendly palette (Okabe-Ito), dark enough for text on white.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 TARGET_COLOUR = "#B00020"
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
 
 _ids = count(1)
+
+# The circulaire's targets, as the rate charts draw them.
+TARGETS = {"objectif dynamique": TARGET_DYNAMIC_RATE, "objectif durable": TARGET_DURABLE_RATE}
 
 
 def _uid(prefix: str) -> str:

@@ -15,7 +15,6 @@ from siae_portal.reference import EXIT_CATEGORIES, TARGET_DURABLE_RATE, TARGET_D
 from . import charts, dashboards
 from .forms_dashboards import SORT_CHOICES, DashboardFilterForm, YearForm
 
-TARGETS = {"objectif dynamique": TARGET_DYNAMIC_RATE, "objectif durable": TARGET_DURABLE_RATE}
 CATEGORY_SHORT = [
     ("durable", "Durable"),
     ("transition", "Transition"),
@@ -104,7 +103,7 @@ def structure_dashboard(request, pk):
             ("URIAE", [per_year[y].uriae.rate for y in years]),
             ("Emploi durable", [per_year[y].durable.rate for y in years]),
         ],
-        TARGETS,
+        charts.TARGETS,
         title=f"Taux de sortie de {structure.name} par année",
     )
     category_chart = charts.stacked_categories(
@@ -190,7 +189,7 @@ def network_dashboard(request):
             ("URIAE", [trend["overall"][y].uriae.rate for y in trend_years]),
             ("Emploi durable", [trend["overall"][y].durable.rate for y in trend_years]),
         ],
-        TARGETS,
+        charts.TARGETS,
         title="Évolution des taux de sortie de l'ensemble des structures sélectionnées",
     )
     kind_chart = charts.trend_lines(

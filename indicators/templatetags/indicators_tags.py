@@ -4,6 +4,7 @@ from django.utils.safestring import mark_safe
 
 from siae_portal.reference import TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
 
+from .. import charts
 from ..charts import percent as percent_text
 from ..dashboards import structure_year_rates
 
@@ -46,12 +47,28 @@ def rate_cell(rate, target):
 
 
 @register.inclusion_tag("indicators/_structure_indicators_panel.html")
-def structure_indicators(structure, years):
+def structure_indicators(structure, years, print=False):
     """The three built-in rates of `structure` for `years` (e.g. the three years before a
-    campaign), compactly. One query."""
+    campaign), compactly. One query. `print`: for the PDF summary, with the rates chart (inline
+    SVG) and without links."""
+    rows = structure_year_rates(structure, list(years))
+    chart = ""
+    if print and rows:
+        chart = charts.rate_bars(
+            [year for year, _ in rows],
+            [
+                ("Officiel", [rates.official.rate for _, rates in rows]),
+                ("URIAE", [rates.uriae.rate for _, rates in rows]),
+                ("Emploi durable", [rates.durable.rate for _, rates in rows]),
+            ],
+            charts.TARGETS,
+            title=f"Taux de sortie de {structure.name} par année",
+        )
     return {
         "structure": structure,
-        "rows": structure_year_rates(structure, list(years)),
+        "rows": rows,
         "target_dynamic": TARGET_DYNAMIC_RATE,
         "target_durable": TARGET_DURABLE_RATE,
+        "print": print,
+        "chart": mark_safe(chart),
     }

@@ -313,9 +313,9 @@ def test_page_numbers_match_the_page_count(client, poppler, tmp_path, dossier, e
     client.force_login(editor)
     short = client.get(_url(dossier)).content
     short_pages = pdf_pages(short, tmp_path)
-    # The first page (identity, progress), then one page at least per axis.
-    assert short_pages == 5
-    assert f"page 5 sur {short_pages}" in pdf_text(short, tmp_path)
+    # The first page (identity, progress), the structure's indicators, then one page at least per axis.
+    assert short_pages == 6
+    assert f"page 6 sur {short_pages}" in pdf_text(short, tmp_path)
     long_text = "\n".join(f"Paragraphe {i} : l'accompagnement socio-professionnel est assuré." for i in range(150))
     _answer(dossier, "presentation", long_text, editor)
     long = client.get(_url(dossier)).content

@@ -47,14 +47,3 @@ def add_worked_example(structure, year=2009):
 @pytest.fixture
 def worked_example(structure):
     return add_worked_example(structure)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _plain_http_live_server():
-    """The live server's middleware is built once per session, before the per-test settings of
-    tests/conftest.py apply: without this, SecurityMiddleware (DEBUG off) redirects the browser to
-    https, which the live server does not speak."""
-    from django.test import override_settings
-
-    with override_settings(SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False):
-        yield
