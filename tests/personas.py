@@ -11,6 +11,19 @@ from tests.factories import MembershipFactory, NetworkFactory, StructureFactory,
 
 PASSWORD = "motdepasse-de-test"
 
+# Every logged-in persona below, for the role x page matrices (anonymous is tested beside them).
+ROLES = [
+    "editor",
+    "reader",
+    "other_editor",
+    "advisor",
+    "other_advisor",
+    "agent",
+    "other_agent",
+    "portal_admin",
+    "orphan",
+]
+
 
 @pytest.fixture
 def uriae(db):

@@ -7,19 +7,7 @@ import datetime
 import pytest
 
 from dossiers.models import Answer, Campaign, Dossier, Question
-
-# Every persona of tests/personas.py, for the role x page matrices (anonymous is tested on its own).
-ROLES = [
-    "editor",
-    "reader",
-    "other_editor",
-    "advisor",
-    "other_advisor",
-    "agent",
-    "other_agent",
-    "portal_admin",
-    "orphan",
-]
+from tests.personas import ROLES  # noqa: F401  (re-exported for the test modules)
 
 QUESTIONS = [
     # axis, code, label, type, required, kinds

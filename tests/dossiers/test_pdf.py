@@ -17,18 +17,9 @@ from dossiers import pdf, services
 from dossiers.models import Answer, AxisComment, Dossier, Question, Snapshot
 from tests.dossiers.conftest import answer_all_required, set_status
 from tests.factories import StructureFactory
+from tests.personas import ROLES as PERSONAS
 
-ROLES = [
-    "anonymous",
-    "editor",
-    "reader",
-    "other_editor",
-    "advisor",
-    "other_advisor",
-    "agent",
-    "other_agent",
-    "portal_admin",
-]
+ROLES = ["anonymous", *PERSONAS]
 # "Nord Recyclage" (EI, Nord, URIAE): who may download its summary, as a draft and once transmitted.
 SEES_DRAFT = {"editor", "reader", "advisor", "portal_admin"}
 SEES_TRANSMITTED = SEES_DRAFT | {"agent"}

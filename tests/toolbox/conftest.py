@@ -1,20 +1,9 @@
 import pytest
 
+from tests.personas import ROLES  # noqa: F401  (re-exported for the test modules)
 from tests.toolbox.factories import ResourceFactory
 from toolbox.demo import demo_pdf
 
-# The nine personas of the role x page matrix (tests/personas.py) and anonymous.
-ROLES = [
-    "editor",
-    "reader",
-    "other_editor",
-    "advisor",
-    "other_advisor",
-    "agent",
-    "other_agent",
-    "portal_admin",
-    "orphan",
-]
 # Members of URIAE: staff of "structure" (Nord Recyclage, URIAE), the URIAE advisor; admins see all.
 URIAE_MEMBERS = {"editor", "reader", "advisor", "portal_admin"}
 
