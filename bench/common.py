@@ -53,3 +53,16 @@ def best_of(function: Callable[[], object], repeat: int = 5, setup: Callable[[],
         function()
         timings.append(time.perf_counter() - start)
     return statistics.median(timings)
+
+
+def paired(function: Callable[[], object], floor: Callable[[], object], repeat: int = 9) -> tuple[float, float]:
+    """(seconds, floor seconds): `function` and its floor run alternately, `repeat` times each, and
+    each keeps its fastest run. On a shared machine the noise only ever adds time, and alternating
+    exposes both sides to the same conditions, so the ratio holds from one run to the next."""
+    timings, floor_timings = [], []
+    for _ in range(repeat):
+        for run, into in ((floor, floor_timings), (function, timings)):
+            start = time.perf_counter()
+            run()
+            into.append(time.perf_counter() - start)
+    return min(timings), min(floor_timings)
