@@ -49,8 +49,13 @@ class ExitRecord(models.Model):
 
     Motive = ExitMotive
 
+    # No index of its own: "exit_structure_date" and the unique key both start with the structure.
     structure = models.ForeignKey(
-        "dossiers.Structure", on_delete=models.CASCADE, related_name="exit_records", verbose_name="structure"
+        "dossiers.Structure",
+        on_delete=models.CASCADE,
+        related_name="exit_records",
+        verbose_name="structure",
+        db_index=False,
     )
     reference = models.CharField(
         "référence du salarié",
