@@ -4,10 +4,12 @@ No Django here: the ORM only fetches counts (see `selectors.py`), these function
 """
 
 import calendar
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from siae_portal.reference import (
     DURABLE,
@@ -48,9 +50,9 @@ def is_eligible(kind: str, entry_date: date, exit_date: date, hours_worked: Deci
     raise ValueError(f"Unknown structure kind: {kind!r}")
 
 
-@dataclass(frozen=True)
-class MotiveCount:
-    """Exits of one motive: all of them, the eligible ones, and the eligible ones in a full-time job."""
+class MotiveCount(NamedTuple):
+    """Exits of one motive: all of them, the eligible ones, and the eligible ones in a full-time job.
+    (A named tuple: tables build one per structure and motive, thousands per page.)"""
 
     total: int = 0
     eligible: int = 0
@@ -139,31 +141,71 @@ def summarize(counts: Mapping[str, MotiveCount]) -> ExitSummary:
     )
 
 
-def compute_rate(counts: Mapping[str, MotiveCount], definition: RateDefinition) -> Rate:
-    numerator = denominator = 0
-    for motive, count in counts.items():
-        category = MOTIVE_CATEGORY[motive]
+NOT_COUNTED, DENOMINATOR, NUMERATOR, NUMERATOR_IF_FULL_TIME = range(4)
+
+
+@functools.lru_cache(maxsize=256)
+def motive_roles(definition: RateDefinition) -> dict[str, int]:
+    """What each motive's eligible exits add to `definition`'s rate: nothing (retraits and the
+    excluded motives), the denominator only, or the numerator too (all of them, or only those in
+    a full-time job). Worked out once per definition, then read for every structure."""
+    roles = {}
+    for motive, category in MOTIVE_CATEGORY.items():
         if category == RETRAIT or motive in definition.excluded_motives:
+            roles[motive] = NOT_COUNTED
+        elif category not in definition.numerator_categories:
+            roles[motive] = DENOMINATOR
+        elif category == DURABLE and definition.durable_requires_full_time:
+            roles[motive] = NUMERATOR_IF_FULL_TIME
+        else:
+            roles[motive] = NUMERATOR
+    return roles
+
+
+def compute_rate(counts: Mapping[str, MotiveCount], definition: RateDefinition) -> Rate:
+    roles = motive_roles(definition)
+    numerator = denominator = 0
+    for motive, (_, eligible, eligible_full_time) in counts.items():
+        role = roles[motive]
+        if role == NOT_COUNTED:
             continue
-        denominator += count.eligible
-        if category in definition.numerator_categories:
-            if category == DURABLE and definition.durable_requires_full_time:
-                numerator += count.eligible_full_time
-            else:
-                numerator += count.eligible
+        denominator += eligible
+        if role == NUMERATOR:
+            numerator += eligible
+        elif role == NUMERATOR_IF_FULL_TIME:
+            numerator += eligible_full_time
     return Rate(numerator, denominator)
 
 
-def followup_rate(situations: Mapping[str | None, int], denominator: int) -> Rate:
-    """Dynamic exits observed at a follow-up (3, 6 or 12 months after exit).
+DYNAMIC_MOTIVES = frozenset(motive for motive, category in MOTIVE_CATEGORY.items() if category in DYNAMIC_CATEGORIES)
 
-    `situations` counts the eligible, non-withdrawn exits by the situation observed at follow-up
-    (None when unknown); an unknown situation counts as not dynamic. The denominator is the
-    official one."""
-    numerator = sum(
-        n for situation, n in situations.items() if situation and MOTIVE_CATEGORY[situation] in DYNAMIC_CATEGORIES
-    )
-    return Rate(numerator, denominator)
+
+@dataclass(frozen=True)
+class FollowupCount:
+    """Eligible exits of one motive seen again at a follow-up: with a known situation, and with a
+    dynamic one (durable, transition or positive)."""
+
+    known: int = 0
+    dynamic: int = 0
+
+    def __add__(self, other: "FollowupCount") -> "FollowupCount":
+        return FollowupCount(self.known + other.known, self.dynamic + other.dynamic)
+
+
+def followup_total(by_motive: Mapping[str, FollowupCount]) -> FollowupCount:
+    """The follow-up counts of the non-withdrawn exits (retraits stay out, as in the rates)."""
+    total = FollowupCount()
+    for motive, count in by_motive.items():
+        if MOTIVE_CATEGORY[motive] != RETRAIT:
+            total = total + count
+    return total
+
+
+def followup_rate_by_motive(by_motive: Mapping[str, FollowupCount], denominator: int) -> Rate:
+    """Dynamic exits observed at a follow-up (3, 6 or 12 months after exit), over the official
+    denominator. Counts come per exit motive (so that one GROUP BY motive gives the rates and the
+    follow-ups at once); retraits stay out, and an unknown situation counts as not dynamic."""
+    return Rate(followup_total(by_motive).dynamic, denominator)
 
 
 def safe_ratio(numerator: float, denominator: float) -> float | None:

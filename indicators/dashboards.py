@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Max, OuterRef, Q, Subquery
 
 from dossiers.models import Structure
-from siae_portal.reference import EXIT_CATEGORIES, EXIT_MOTIVES, RETRAIT, TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
+from siae_portal.reference import EXIT_CATEGORIES, EXIT_MOTIVES, TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
 
 from .calculations import (
     BUILTIN_DEFINITIONS,
@@ -21,16 +21,15 @@ from .calculations import (
     Rate,
     RateDefinition,
     compute_rate,
-    followup_rate,
+    followup_rate_by_motive,
     safe_ratio,
     summarize,
 )
-from .models import CustomRateDefinition, ExitRecord, PrescriberPositioning, eligible_exit_q
+from .models import CustomRateDefinition, ExitRecord, PrescriberPositioning
 from .permissions import definitions_visible_to
-from .selectors import FOLLOWUP_FIELDS, exit_counts_by
+from .selectors import FOLLOWUP_FIELDS, counts_of, exit_counts_by, exit_figures_by, followups_of
 
 YEAR_FIELD = "exit_date__year"
-RETRAIT_MOTIVES = [motive.code for motive in EXIT_MOTIVES if motive.category == RETRAIT]
 DASHBOARD_YEARS = 4
 
 
@@ -74,10 +73,13 @@ class _LazyRates(dict):
     def __init__(self, counts, definitions):
         super().__init__()
         self._counts = counts
-        self._definitions = {d.code: d for d in definitions}
+        self._definitions = definitions  # a few: looked up on first read rather than indexed for each group
 
     def __missing__(self, code):
-        rate = self[code] = compute_rate(self._counts, self._definitions[code])
+        definition = next((d for d in self._definitions if d.code == code), None)
+        if definition is None:
+            raise KeyError(code)
+        rate = self[code] = compute_rate(self._counts, definition)
         return rate
 
 
@@ -130,11 +132,17 @@ class RateSet:
 
 def merge_counts(groups) -> dict:
     """Sum {motive: MotiveCount} mappings (e.g. structures into their kind)."""
-    total = defaultdict(MotiveCount)
+    total = {}
     for counts in groups:
-        for motive, count in counts.items():
-            total[motive] = total[motive] + count
-    return dict(total)
+        for motive, (n, eligible, full_time) in counts.items():
+            sums = total.get(motive)
+            if sums is None:
+                total[motive] = [n, eligible, full_time]
+            else:
+                sums[0] += n
+                sums[1] += eligible
+                sums[2] += full_time
+    return {motive: MotiveCount(*sums) for motive, sums in total.items()}
 
 
 def builtin_and(custom_definitions) -> list[RateDefinition]:
@@ -145,48 +153,35 @@ def builtin_and(custom_definitions) -> list[RateDefinition]:
 
 
 def structure_dashboard(structure: Structure, user, last_year: int, n_years: int = DASHBOARD_YEARS) -> dict:
-    """Everything the structure dashboard shows, in a constant number of queries (about ten)."""
+    """Everything the structure dashboard shows, in a constant number of queries."""
     years = year_span(last_year, n_years)
     definitions = builtin_and(visible_definitions(user, structure))
     records = exits_between(ExitRecord.objects.filter(structure=structure), years[0], years[-1])
 
-    by_year = exit_counts_by(records, YEAR_FIELD)
-    per_year = {year: RateSet(by_year.get((year,), {}), definitions) for year in years}
+    # Rates, follow-ups, support and training of every year: one GROUP BY year, motive.
+    figures = exit_figures_by(records, YEAR_FIELD)
+    per_year = {year: RateSet(counts_of(figures.get((year,), {})), definitions) for year in years}
     current = per_year[last_year]
 
-    # Support and training, per year (one query).
-    activity = {
-        row[YEAR_FIELD]: row
-        for row in records.order_by()
-        .values(YEAR_FIELD)
-        .annotate(
-            salaries=Count("pk"),
-            internal=Sum("support_hours_internal"),
-            external=Sum("support_hours_external"),
-            training_entries=Sum("training_entries"),
-            training_actions=Sum("training_support_actions"),
-        )
-    }
     complementary = []
     for year in years:
-        row = activity.get(year, {})
-        n = row.get("salaries", 0)
+        year_figures = figures.get((year,), {}).values()
+        n = sum(f.count.total for f in year_figures)
         complementary.append(
             {
                 "year": year,
                 "salaries": n,
-                "internal_per_salarie": safe_ratio(float(row.get("internal") or 0), n),
-                "external_per_salarie": safe_ratio(float(row.get("external") or 0), n),
-                "training_entries": row.get("training_entries") or 0,
-                "training_actions": row.get("training_actions") or 0,
+                "internal_per_salarie": safe_ratio(float(sum(f.support_hours_internal for f in year_figures)), n),
+                "external_per_salarie": safe_ratio(float(sum(f.support_hours_external for f in year_figures)), n),
+                "training_entries": sum(f.training_entries for f in year_figures),
+                "training_actions": sum(f.training_support_actions for f in year_figures),
             }
         )
 
-    # Follow-up rates for the chosen year: the three horizons in one query.
-    current_records = exits_between(ExitRecord.objects.filter(structure=structure), last_year, last_year)
-    situations = followup_situations(current_records)
+    current_figures = figures.get((last_year,), {})
     followups = [
-        (months, followup_rate(situations[months], current.official.denominator)) for months in FOLLOWUP_FIELDS
+        (months, followup_rate_by_motive(followups_of(current_figures, months), current.official.denominator))
+        for months in FOLLOWUP_FIELDS
     ]
 
     positionings = list(
@@ -225,25 +220,6 @@ def structure_dashboard(structure: Structure, user, last_year: int, n_years: int
         "motive_rows": motive_rows,
         "categories": EXIT_CATEGORIES,
     }
-
-
-def followup_situations(records) -> dict[int, dict]:
-    """{months: {situation or None: n}} over the eligible, non-withdrawn exits, for the three
-    follow-up horizons in one query (GROUP BY the three situation columns, summed here); the
-    same counts as `selectors.followup_situations_by` called once per horizon."""
-    fields = list(FOLLOWUP_FIELDS.values())
-    rows = (
-        records.order_by()
-        .filter(eligible_exit_q())
-        .exclude(exit_motive__in=RETRAIT_MOTIVES)
-        .values_list(*fields)
-        .annotate(n=Count("pk"))
-    )
-    result = {months: defaultdict(int) for months in FOLLOWUP_FIELDS}
-    for *situations, n in rows:
-        for months, situation in zip(FOLLOWUP_FIELDS, situations, strict=True):
-            result[months][situation or None] += n
-    return {months: dict(counts) for months, counts in result.items()}
 
 
 def structure_year_rates(structure: Structure, years) -> list[tuple[int, RateSet]]:

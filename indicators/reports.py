@@ -7,13 +7,20 @@ pure functions of `calculations.py`.
 
 from datetime import date
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 
 from siae_portal.reference import DEPARTEMENTS, EXIT_MOTIVES, PRESCRIBERS, STRUCTURE_KINDS, departement_label
 
-from .calculations import BUILTIN_DEFINITIONS, compute_rate, followup_rate, safe_ratio, summarize
+from .calculations import (
+    BUILTIN_DEFINITIONS,
+    compute_rate,
+    followup_rate_by_motive,
+    followup_total,
+    safe_ratio,
+    summarize,
+)
 from .models import ExitRecord, PrescriberPositioning
-from .selectors import FOLLOWUP_FIELDS, exit_counts, followup_situations_by
+from .selectors import FOLLOWUP_FIELDS, counts_of, exit_figures_by, followups_of
 
 PRESCRIBER_LABELS = dict(PRESCRIBERS)
 
@@ -27,18 +34,21 @@ def build_report(structures, year: int, *, scope: dict | None = None, custom_def
     """The report of the issue: {"scope", "year", "exits", "rates"} plus "custom", "followup",
     "complementary" and "motives". Rates are floats between 0 and 1, or None without denominator.
 
-    `custom_definitions` are CustomRateDefinition instances (already filtered for the reader)."""
-    records = year_records(structures, year)
-    counts = exit_counts(records)
+    `custom_definitions` are CustomRateDefinition instances (already filtered for the reader).
+    Two queries: one GROUP BY motive over the exits, one over the prescribers' positionings."""
+    figures = exit_figures_by(year_records(structures, year)).get((), {})
+    counts = counts_of(figures)
     summary = summarize(counts)
     rates = {code: compute_rate(counts, definition) for code, definition in BUILTIN_DEFINITIONS.items()}
     official_denominator = rates["official"].denominator
 
     followup = {}
     for months in FOLLOWUP_FIELDS:
-        situations = followup_situations_by(records, months).get((), {})
-        known = sum(n for situation, n in situations.items() if situation)
-        followup[str(months)] = {**followup_rate(situations, official_denominator).as_dict(), "known": known}
+        by_motive = followups_of(figures, months)
+        followup[str(months)] = {
+            **followup_rate_by_motive(by_motive, official_denominator).as_dict(),
+            "known": followup_total(by_motive).known,
+        }
 
     return {
         "scope": scope if scope is not None else {"type": "selection"},
@@ -47,7 +57,7 @@ def build_report(structures, year: int, *, scope: dict | None = None, custom_def
         "rates": {code: rate.as_dict() for code, rate in rates.items()},
         "custom": [_custom_rate(definition, counts) for definition in custom_definitions],
         "followup": followup,
-        "complementary": complementary_indicators(structures, year, records, summary.total),
+        "complementary": complementary_indicators(structures, year, figures.values(), summary.total),
         "motives": {
             motive.code: {"total": counts[motive.code].total, "eligible": counts[motive.code].eligible}
             for motive in EXIT_MOTIVES
@@ -68,20 +78,15 @@ def _custom_rate(definition, counts) -> dict:
     }
 
 
-def complementary_indicators(structures, year: int, records, salaries: int) -> dict:
-    """Prescriber ratio, support hours and training per salarié (salariés = exits of the year).
-    Two queries."""
-    totals = records.order_by().aggregate(
-        internal=Sum("support_hours_internal"),
-        external=Sum("support_hours_external"),
-        training_entries=Sum("training_entries"),
-        training_support_actions=Sum("training_support_actions"),
-        signed_statements=Count("pk", filter=Q(signed_statement=True)),
-    )
-    internal = float(totals["internal"] or 0)
-    external = float(totals["external"] or 0)
-    entries = totals["training_entries"] or 0
-    actions = totals["training_support_actions"] or 0
+def complementary_indicators(structures, year: int, figures, salaries: int) -> dict:
+    """Prescriber ratio, support hours and training per salarié (salariés = exits of the year),
+    from the `ExitFigures` of the year's motives. One query (the positionings)."""
+    figures = list(figures)
+    internal = float(sum(f.support_hours_internal for f in figures))
+    external = float(sum(f.support_hours_external for f in figures))
+    entries = sum(f.training_entries for f in figures)
+    actions = sum(f.training_support_actions for f in figures)
+    signed_statements = sum(f.signed_statements for f in figures)
 
     positionings = (
         PrescriberPositioning.objects.filter(structure__in=structures, year=year)
@@ -123,7 +128,7 @@ def complementary_indicators(structures, year: int, records, salaries: int) -> d
             "entries_per_salarie": _rounded(safe_ratio(entries, salaries)),
             "support_actions_per_salarie": _rounded(safe_ratio(actions, salaries)),
         },
-        "signed_statements": totals["signed_statements"],
+        "signed_statements": signed_statements,
     }
 
 

@@ -2,10 +2,14 @@
 functions of `calculations.py`."""
 
 from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 
-from .calculations import MotiveCount
+from .calculations import DYNAMIC_MOTIVES, FollowupCount, MotiveCount
 from .models import ExitRecord, eligible_exit_q
 
 FOLLOWUP_FIELDS = {3: "situation_3_months", 6: "situation_6_months", 12: "situation_12_months"}
@@ -23,12 +27,31 @@ def exit_counts_by(records, *group_fields) -> dict:
             eligible=Count("pk", filter=eligible),
             eligible_full_time=Count("pk", filter=eligible & Q(full_time=True)),
         )
+        .values_list(*group_fields, "exit_motive", "total", "eligible", "eligible_full_time")
     )
+    n = len(group_fields)
+    rows = driver_rows(rows)
+    if rows and any(isinstance(value, Decimal) for value in rows[0][:n]):
+        rows = [(*(int(v) if isinstance(v, Decimal) else v for v in row[:n]), *row[n:]) for row in rows]
     result = defaultdict(dict)
+    make = tuple.__new__  # MotiveCount(*values) without the Python-level constructor: thousands of rows
     for row in rows:
-        key = tuple(row[name] for name in group_fields)
-        result[key][row["exit_motive"]] = MotiveCount(row["total"], row["eligible"], row["eligible_full_time"])
+        result[row[:n]][row[n]] = make(MotiveCount, row[n + 1 :])
     return dict(result)
+
+
+def driver_rows(queryset) -> list[tuple]:
+    """The rows of a `values_list()` queryset as the database driver returns them, skipping
+    Django's per-value converters: counts already arrive as integers, and on a table of thousands
+    of groups the converters cost more than the query. (PostgreSQL's EXTRACT gives a Decimal: the
+    callers turn such keys into integers.)"""
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # e.g. a scope built from `Structure.objects.none()`
+        return []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def exit_counts(records) -> dict:
@@ -36,24 +59,89 @@ def exit_counts(records) -> dict:
     return exit_counts_by(records).get((), {})
 
 
-def followup_situations_by(records, months: int, *group_fields) -> dict:
-    """Per group, the eligible non-withdrawn exits counted by the situation observed `months`
-    after exit ("" when unknown): {group: {situation: n}}. One SQL query."""
-    from siae_portal.reference import EXIT_MOTIVES, RETRAIT
+@dataclass(frozen=True)
+class ExitFigures:
+    """Everything the reports read off the exits of one motive in a group."""
 
-    retraits = [m.code for m in EXIT_MOTIVES if m.category == RETRAIT]
-    field = FOLLOWUP_FIELDS[months]
+    count: MotiveCount
+    followups: dict  # {months: FollowupCount}
+    support_hours_internal: Decimal
+    support_hours_external: Decimal
+    training_entries: int
+    training_support_actions: int
+    signed_statements: int
+
+    def __add__(self, other: "ExitFigures") -> "ExitFigures":
+        return ExitFigures(
+            count=self.count + other.count,
+            followups={months: count + other.followups[months] for months, count in self.followups.items()},
+            support_hours_internal=self.support_hours_internal + other.support_hours_internal,
+            support_hours_external=self.support_hours_external + other.support_hours_external,
+            training_entries=self.training_entries + other.training_entries,
+            training_support_actions=self.training_support_actions + other.training_support_actions,
+            signed_statements=self.signed_statements + other.signed_statements,
+        )
+
+
+def exit_figures_by(records, *group_fields) -> dict:
+    """Per group and motive, the counts of `exit_counts_by` plus the follow-ups at 3, 6 and 12
+    months and the support and training sums: {group: {motive: ExitFigures}}.
+
+    One SQL query: one GROUP BY over the exits instead of one per figure. The rows are also grouped
+    by eligibility and full time, so that the database evaluates the eligibility rule once per exit
+    and the follow-up counts need no repeated condition; the few partial rows are added up here."""
+    dynamic = sorted(DYNAMIC_MOTIVES)
+    followups = {}
+    for months, field in FOLLOWUP_FIELDS.items():
+        followups[f"known_{months}"] = Count("pk", filter=~Q(**{field: ""}))
+        followups[f"dynamic_{months}"] = Count("pk", filter=Q(**{f"{field}__in": dynamic}))
     rows = (
         records.order_by()
-        .filter(eligible_exit_q())
-        .exclude(exit_motive__in=retraits)
-        .values(*group_fields, field)
-        .annotate(n=Count("pk"))
+        .annotate(is_eligible=ExpressionWrapper(eligible_exit_q(), output_field=BooleanField()))
+        .values(*group_fields, "exit_motive", "is_eligible", "full_time")
+        .annotate(
+            total=Count("pk"),
+            **followups,
+            internal=Sum("support_hours_internal"),
+            external=Sum("support_hours_external"),
+            training_entries=Sum("training_entries"),
+            training_support_actions=Sum("training_support_actions"),
+            signed_statements=Count("pk", filter=Q(signed_statement=True)),
+        )
     )
+    no_followup = FollowupCount()
     result = defaultdict(dict)
     for row in rows:
-        result[tuple(row[name] for name in group_fields)][row[field] or None] = row["n"]
+        key = tuple(row[name] for name in group_fields)
+        eligible = bool(row["is_eligible"])
+        n = row["total"]
+        part = ExitFigures(
+            count=MotiveCount(n, n if eligible else 0, n if eligible and row["full_time"] else 0),
+            # Follow-ups count eligible exits only, like the rates.
+            followups={
+                months: FollowupCount(row[f"known_{months}"], row[f"dynamic_{months}"]) if eligible else no_followup
+                for months in FOLLOWUP_FIELDS
+            },
+            support_hours_internal=row["internal"] or Decimal(0),
+            support_hours_external=row["external"] or Decimal(0),
+            training_entries=row["training_entries"] or 0,
+            training_support_actions=row["training_support_actions"] or 0,
+            signed_statements=row["signed_statements"],
+        )
+        group = result[key]
+        motive = row["exit_motive"]
+        group[motive] = group[motive] + part if motive in group else part
     return dict(result)
 
 
-__all__ = ["ExitRecord", "exit_counts", "exit_counts_by", "followup_situations_by"]
+def counts_of(figures: dict) -> dict:
+    """{motive: MotiveCount} out of {motive: ExitFigures}, for the rate functions."""
+    return {motive: figure.count for motive, figure in figures.items()}
+
+
+def followups_of(figures: dict, months: int) -> dict:
+    """{motive: FollowupCount} at `months` out of {motive: ExitFigures}."""
+    return {motive: figure.followups[months] for motive, figure in figures.items()}
+
+
+__all__ = ["ExitRecord", "exit_counts", "exit_counts_by", "exit_figures_by"]

@@ -9,12 +9,14 @@ from indicators.calculations import (
     DURABLE_RATE,
     OFFICIAL,
     URIAE,
+    FollowupCount,
     MotiveCount,
     RateDefinition,
     add_months,
     compute_rate,
     eligibility_date,
-    followup_rate,
+    followup_rate_by_motive,
+    followup_total,
     is_eligible,
     summarize,
 )
@@ -147,8 +149,19 @@ def test_unknown_kind_is_an_error():
         is_eligible("SCOP", date(2009, 1, 1), date(2009, 6, 1), None)
 
 
-def test_followup_rate_unknown_counts_as_not_dynamic():
-    rate = followup_rate({"cdi_non_aide": 3, "formation_qualifiante": 1, "chomage": 2, None: 4}, denominator=10)
-    assert (rate.numerator, rate.denominator) == (4, 10)
-    assert rate.rate == 0.4
-    assert followup_rate({}, 0).rate is None
+def test_followup_rate_counts_dynamic_situations_of_non_withdrawn_exits():
+    # Per exit motive: (exits whose situation is known, exits whose situation is dynamic).
+    by_motive = {
+        "chomage": FollowupCount(known=5, dynamic=3),
+        "cdi_non_aide": FollowupCount(known=2, dynamic=1),
+        "inactif": FollowupCount(known=0, dynamic=0),  # nobody seen again: unknown is not dynamic
+        "deces": FollowupCount(known=1, dynamic=1),  # a retrait: out, like in the rates
+    }
+    assert followup_total(by_motive) == FollowupCount(known=7, dynamic=4)
+    rate = followup_rate_by_motive(by_motive, denominator=10)
+    assert (rate.numerator, rate.denominator, rate.rate) == (4, 10, 0.4)
+
+
+def test_followup_rate_of_an_empty_group_has_no_rate():
+    assert followup_total({}) == FollowupCount()
+    assert followup_rate_by_motive({}, 0).rate is None

@@ -1,10 +1,11 @@
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
-from indicators.calculations import OFFICIAL, URIAE, compute_rate, followup_rate, summarize
+from indicators.calculations import OFFICIAL, URIAE, FollowupCount, compute_rate, followup_rate_by_motive, summarize
 from indicators.models import ExitRecord
-from indicators.selectors import exit_counts, exit_counts_by, followup_situations_by
+from indicators.selectors import counts_of, exit_counts, exit_counts_by, exit_figures_by, followups_of
 from tests.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,15 +55,42 @@ def test_eligibility_in_sql_matches_the_rules():
     assert grouped[("AI",)]["chomage"].total == 3
 
 
-def test_followup_situations():
+def test_exit_figures_follow_ups_and_sums_in_one_query(django_assert_num_queries):
     aci = StructureFactory(kind="ACI")
-    _exit(aci, 1, "chomage", situation_6_months="cdi_non_aide")
-    _exit(aci, 2, "chomage", situation_6_months="chomage")
-    _exit(aci, 3, "chomage")
-    _exit(aci, 4, "deces", situation_6_months="cdi_non_aide")  # retrait: out
-    situations = followup_situations_by(ExitRecord.objects.all(), 6)[()]
-    assert situations == {"cdi_non_aide": 1, "chomage": 1, None: 1}
-    assert followup_rate(situations, 3).numerator == 1
+    ai = StructureFactory(kind="AI")
+    _exit(aci, 1, "chomage", situation_6_months="cdi_non_aide", support_hours_internal=12, training_entries=1)
+    _exit(aci, 2, "chomage", situation_6_months="chomage", support_hours_external="2.5", signed_statement=True)
+    _exit(aci, 3, "chomage", situation_3_months="formation_qualifiante", training_support_actions=2)
+    _exit(aci, 4, "deces", situation_6_months="cdi_non_aide")  # retrait: counted, then left out of the rate
+    _exit(aci, 5, "cdi_aide", entry=date(2009, 8, 1), situation_6_months="cdi_non_aide")  # not eligible
+    _exit(ai, 6, "cdi_aide", hours_worked=200, situation_12_months="cdd_moins_6m")
+    with django_assert_num_queries(1):
+        figures = exit_figures_by(ExitRecord.objects.all())[()]
+    assert counts_of(figures) == exit_counts(ExitRecord.objects.all())
+    assert figures["chomage"].followups == {
+        3: FollowupCount(known=1, dynamic=1), 6: FollowupCount(known=2, dynamic=1), 12: FollowupCount()
+    }  # fmt: skip
+    assert figures["deces"].followups[6] == FollowupCount(known=1, dynamic=1)
+    # The ineligible exit is seen again but does not count; the AI one (150 hours and more) does.
+    assert figures["cdi_aide"].followups[6] == FollowupCount()
+    assert figures["cdi_aide"].followups[12] == FollowupCount(known=1, dynamic=1)
+    assert followup_rate_by_motive(followups_of(figures, 6), 4).as_dict() == {
+        "numerator": 1, "denominator": 4, "rate": 0.25
+    }  # fmt: skip
+    chomage = figures["chomage"]
+    assert (chomage.support_hours_internal, chomage.support_hours_external) == (12, Decimal("2.5"))
+    assert (chomage.training_entries, chomage.training_support_actions, chomage.signed_statements) == (1, 2, 1)
+    assert figures["deces"].support_hours_internal == 0
+
+
+def test_exit_figures_by_group():
+    aci = StructureFactory(kind="ACI")
+    _exit(aci, 1, "chomage")
+    _exit(aci, 2, "chomage", exit_=date(2010, 3, 1), situation_3_months="cdi_non_aide")
+    grouped = exit_figures_by(ExitRecord.objects.all(), "exit_date__year")
+    assert set(grouped) == {(2009,), (2010,)}
+    assert grouped[(2010,)]["chomage"].followups[3] == FollowupCount(known=1, dynamic=1)
+    assert grouped[(2009,)]["chomage"].count.total == 1
 
 
 def test_entry_date_change_updates_eligibility():
@@ -72,3 +100,21 @@ def test_entry_date_change_updates_eligibility():
     record.entry_date = date(2009, 6, 30)
     record.save()
     assert ExitRecord.objects.eligible().get() == record
+
+
+def test_counts_of_an_empty_scope_run_no_query(django_assert_num_queries):
+    from dossiers.models import Structure
+
+    _exit(StructureFactory(kind="ACI"), 1, "chomage")
+    records = ExitRecord.objects.filter(structure__in=Structure.objects.none())
+    with django_assert_num_queries(0):
+        assert exit_counts_by(records, "structure_id") == {}
+
+
+def test_counts_by_year_have_integer_keys():
+    aci = StructureFactory(kind="ACI")
+    _exit(aci, 1, "chomage")
+    _exit(aci, 2, "cdi_non_aide", exit_=date(2010, 2, 1))
+    grouped = exit_counts_by(ExitRecord.objects.all(), "exit_date__year", "structure__kind")
+    assert set(grouped) == {(2009, "ACI"), (2010, "ACI")}
+    assert all(type(year) is int for year, _ in grouped)
