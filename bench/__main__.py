@@ -142,9 +142,7 @@ def regional_measures() -> list[Measure]:
     definitions = dashboards.builtin_and(dashboards.visible_definitions(user))
 
     def table():
-        rows = dashboards.structures_table(structures, year, definitions)
-        dashboards.kind_totals(rows, definitions)
-        return dashboards.sort_rows(rows, "-official")
+        return dashboards.sort_rows(dashboards.structures_table(structures, year, definitions), "-official")
 
     rows = table()
     floor_rows = run_floor(*floor_sql(year, year, REGION))
@@ -159,7 +157,7 @@ def regional_measures() -> list[Measure]:
     seconds, floor = paired(table, lambda: run_floor(sql_year, params_year), PAIRED_REPEAT)
     measures = [
         Measure(
-            f"regional dashboard table ({n_structures} structures, {exits:,} exits of {year}: rates, totals, sort)",
+            f"regional dashboard table ({n_structures} structures, {exits:,} exits of {year}: rates and sort)",
             seconds,
             floor_name="hand-written SQL GROUP BY structure, motive",
             floor_seconds=floor,
@@ -176,13 +174,14 @@ def regional_measures() -> list[Measure]:
         run_floor(sql_all, params_all)
 
     def work():
-        table()
-        dashboards.trends(structures, trend_years)
+        rows = table()
+        trend = dashboards.trends(structures, trend_years, definitions)
+        dashboards.kind_totals(rows, trend, year)
 
     work_seconds, floor_work = paired(work, floor_both, PAIRED_REPEAT)
     measures.append(
         Measure(
-            f"regional dashboard query work (the table and the {TREND_YEARS}-year trends)",
+            f"regional dashboard query work (the table, the {TREND_YEARS}-year trends, the totals per kind)",
             work_seconds,
             floor_name="hand-written GROUP BY structure, motive (year) + year, kind, motive (trend years)",
             floor_seconds=floor_work,

@@ -261,10 +261,11 @@ def sort_rows(rows: list[StructureRow], sort: str) -> list[StructureRow]:
     descending = sort.startswith("-")
     key = sort.lstrip("-")
     if key in RATE_SORTS:
-        with_rate = [row for row in rows if row.rates.rates[key].rate is not None]
-        without = [row for row in rows if row.rates.rates[key].rate is None]
-        with_rate.sort(key=lambda row: (row.rates.rates[key].rate, row.name.lower()), reverse=descending)
-        return with_rate + sorted(without, key=SORT_KEYS["name"])
+        rated = [(row.rates.rates[key].rate, row) for row in rows]
+        with_rate = [(rate, row.name.lower(), row) for rate, row in rated if rate is not None]
+        with_rate.sort(key=lambda item: item[:2], reverse=descending)
+        without = sorted((row for rate, row in rated if rate is None), key=SORT_KEYS["name"])
+        return [row for _, _, row in with_rate] + without
     return sorted(rows, key=SORT_KEYS.get(key, SORT_KEYS["name"]), reverse=descending)
 
 
@@ -281,26 +282,26 @@ def structures_table(structures, year: int, definitions: list[RateDefinition]) -
     ]
 
 
-def kind_totals(rows: list[StructureRow], definitions) -> list[tuple[str, int, RateSet]]:
-    """Group totals per kind (no query: sums of the rows' counts)."""
-    groups = defaultdict(list)
-    for row in rows:
-        groups[row.kind].append(row)
-    return [
-        (kind, len(members), RateSet(merge_counts(r.rates.counts for r in members), definitions))
-        for kind, members in sorted(groups.items())
-    ]
-
-
-def trends(structures, years: list[int]) -> dict:
-    """Per year: the whole selection's rates and the official rate per kind. One query."""
+def trends(structures, years: list[int], definitions: list[RateDefinition] | None = None) -> dict:
+    """Per year: the whole selection's rates and the rates per kind. One query (GROUP BY year,
+    kind, motive), whose last year also gives the table's totals (`kind_totals`)."""
     records = exits_between(ExitRecord.objects.filter(structure__in=structures), years[0], years[-1])
     grouped = exit_counts_by(records, YEAR_FIELD, "structure__kind")
-    definitions = [OFFICIAL, URIAE, DURABLE_RATE]
+    definitions = definitions or [OFFICIAL, URIAE, DURABLE_RATE]
     overall, per_kind = {}, defaultdict(dict)
     for year in years:
         year_groups = {kind: counts for (y, kind), counts in grouped.items() if y == year}
         overall[year] = RateSet(merge_counts(year_groups.values()), definitions)
         for kind, counts in year_groups.items():
             per_kind[kind][year] = RateSet(counts, definitions)
-    return {"overall": overall, "per_kind": dict(sorted(per_kind.items()))}
+    return {"overall": overall, "per_kind": dict(sorted(per_kind.items())), "definitions": definitions}
+
+
+def kind_totals(rows: list[StructureRow], trend: dict, year: int) -> list[tuple[str, int, RateSet]]:
+    """Per kind of the table's rows: (kind, number of structures, rates of `year`). No query and no
+    second pass over the exits: the counts per kind are the trends' (the same structures)."""
+    members = defaultdict(int)
+    for row in rows:
+        members[row.kind] += 1
+    empty = RateSet({}, trend["definitions"])
+    return [(kind, n, trend["per_kind"].get(kind, {}).get(year, empty)) for kind, n in sorted(members.items())]

@@ -33,8 +33,14 @@ def exit_counts_by(records, *group_fields) -> dict:
     rows = driver_rows(rows)
     if rows and any(isinstance(value, Decimal) for value in rows[0][:n]):
         rows = [(*(int(v) if isinstance(v, Decimal) else v for v in row[:n]), *row[n:]) for row in rows]
+    # Thousands of rows for a regional table: MotiveCount built without its Python-level
+    # constructor, and the common one-field grouping keyed by the bare value while looping.
+    make = tuple.__new__
     result = defaultdict(dict)
-    make = tuple.__new__  # MotiveCount(*values) without the Python-level constructor: thousands of rows
+    if n == 1:
+        for key, motive, total, eligible, full_time in rows:
+            result[key][motive] = make(MotiveCount, (total, eligible, full_time))
+        return {(key,): counts for key, counts in result.items()}
     for row in rows:
         result[row[:n]][row[n]] = make(MotiveCount, row[n + 1 :])
     return dict(result)

@@ -178,10 +178,10 @@ def network_dashboard(request):
     if download:
         return download
 
-    totals = dashboards.kind_totals(rows, definitions)
-    overall = dashboards.RateSet(dashboards.merge_counts(row.rates.counts for row in rows), definitions)
     trend_years = dashboards.year_span(year, TREND_YEARS)
-    trend = dashboards.trends(structures, trend_years)
+    trend = dashboards.trends(structures, trend_years, definitions)
+    totals = dashboards.kind_totals(rows, trend, year)
+    overall = trend["overall"][year]
     trend_chart = charts.trend_lines(
         trend_years,
         [

@@ -217,6 +217,38 @@ def test_table_rates_totals_and_highlight(client, portal_admin, data):
         assert svg.tag == "{http://www.w3.org/2000/svg}svg"
 
 
+def test_table_totals_agree_with_the_rows(client, portal_admin, data):
+    """The totals per kind and overall come from the trend query: they must equal the sums of the
+    table's rows, for every definition, under a filter, and for a kind without exits that year."""
+    CustomRateDefinition.objects.create(name="Durable à temps plein", durable_requires_full_time=True)
+    CustomRateDefinition.objects.create(name="Sans le chômage", excluded_motives=["chomage"])
+    make_exits(StructureFactory(kind="AI", departement="59"), 2008, ["chomage"], prefix="P")
+    make_exits(StructureFactory(kind="ACI", departement="62"), 2009, ["cdi_non_aide"] * 3, prefix="Q")
+    client.force_login(portal_admin)
+    response = client.get(reverse("indicators:dashboard"), {"year": 2009, "departement": "59"})
+    context = response.context
+    rows = list(context["page"].paginator.object_list)
+    codes = [definition.code for definition in rows[0].rates.definitions]
+    assert len(codes) == 5
+
+    def sums(members):
+        return {
+            code: (sum(r.rates.rates[code].numerator for r in members),
+                   sum(r.rates.rates[code].denominator for r in members))
+            for code in codes
+        }  # fmt: skip
+
+    for kind, n, rates in context["totals"]:
+        members = [row for row in rows if row.kind == kind]
+        assert n == len(members)
+        assert {code: (rates.rates[code].numerator, rates.rates[code].denominator) for code in codes} == sums(members)
+        assert rates.summary.total == sum(row.rates.summary.total for row in members)
+    assert ("AI", 1) in [(kind, n) for kind, n, _ in context["totals"]]  # no exit in 2009: counted, no rate
+    overall = context["overall"]
+    assert {code: (overall.rates[code].numerator, overall.rates[code].denominator) for code in codes} == sums(rows)
+    assert overall.summary.total == sum(row.rates.summary.total for row in rows)
+
+
 def test_table_sort_and_filters(client, portal_admin, data):
     structure, other = data
     strong = StructureFactory(name="Très bonne EI", kind="EI", departement="59")
