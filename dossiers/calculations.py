@@ -1,7 +1,8 @@
-"""Pure computations on dossiers (no Django import): progress per axis and snapshot comparison."""
+"""Pure computations on dossiers (no Django import): progress per axis, deadlines and snapshot comparison."""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 AXES = (1, 2, 3, 4)
 
@@ -48,6 +49,47 @@ def overall_progress(by_axis: Mapping[int, AxisProgress]) -> AxisProgress:
         sum(r.required_answered for r in rows),
         sum(r.required for r in rows),
     )
+
+
+# A deadline within this many days is shown as close.
+DEADLINE_SOON_DAYS = 7
+# Beyond this many days late, the delay is not counted any more.
+LATE_DAYS_SHOWN = 31
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One step of a campaign (review by the network, transmission to the DDTEFP) seen on a day."""
+
+    due: date
+    today: date
+    done: bool  # the step is behind the dossier: no more pressure
+
+    @property
+    def days_left(self) -> int:
+        """Days until the deadline: 0 on the day itself, negative once it has passed."""
+        return (self.due - self.today).days
+
+    @property
+    def late(self) -> bool:
+        return not self.done and self.days_left < 0
+
+    @property
+    def soon(self) -> bool:
+        return not self.done and 0 <= self.days_left <= DEADLINE_SOON_DAYS
+
+    @property
+    def delay_text(self) -> str:
+        """In French, how far the deadline is: "aujourd'hui", "dans 3 jours", "dépassée de 2 jours",
+        or just "dépassée" beyond a month (the date itself is shown beside)."""
+        days = self.days_left
+        if days == 0:
+            return "aujourd'hui"
+        n = abs(days)
+        span = f"{n} jour{'s' if n > 1 else ''}"
+        if days > 0:
+            return f"dans {span}"
+        return f"dépassée de {span}" if n <= LATE_DAYS_SHOWN else "dépassée"
 
 
 UNCHANGED = "unchanged"

@@ -210,6 +210,7 @@ class DossierFilterForm(forms.Form):
     kind = forms.ChoiceField(label="Type", required=False, choices=KIND_FILTER_CHOICES)
     departement = forms.ChoiceField(label="Département", required=False, choices=DEPARTEMENT_FILTER_CHOICES)
     status = forms.ChoiceField(label="Statut", required=False)
+    late = forms.BooleanField(label="En retard seulement", required=False)
 
     def __init__(self, *args, campaigns, default_campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -242,4 +243,6 @@ class DossierFilterForm(forms.Form):
         queryset = queryset.filter(**{f"structure__{name}": value for name, value in self.structure_filters().items()})
         if self.cleaned_data["status"]:
             queryset = queryset.filter(status=self.cleaned_data["status"])
+        if self.cleaned_data["late"]:
+            queryset = queryset.late()
         return queryset

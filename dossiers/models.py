@@ -1,8 +1,10 @@
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from siae_portal.reference import DEPARTEMENTS, STRUCTURE_KINDS, departement_label
 
+from .calculations import Deadline
 from .validators import normalize_siret, validate_departement, validate_siret
 
 StructureKind = models.TextChoices("StructureKind", [(code, (code, label)) for code, label in STRUCTURE_KINDS])
@@ -274,6 +276,17 @@ class DossierQuerySet(models.QuerySet):
 
         return self.filter(status__in=AGENT_VISIBLE_STATUSES)
 
+    def late(self, today=None):
+        """Dossiers behind their campaign's calendar (the SQL twin of `Dossier.is_late`): not yet
+        transmitted after the transmission deadline, or still in review after the review one."""
+        from .workflow import AGENT_VISIBLE_STATUSES, IN_REVIEW
+
+        today = today or timezone.localdate()
+        return self.filter(
+            Q(campaign__submission_deadline__lt=today) & ~Q(status__in=AGENT_VISIBLE_STATUSES)
+            | Q(campaign__review_deadline__lt=today, status=IN_REVIEW)
+        )
+
 
 class Dossier(models.Model):
     class Status(models.TextChoices):
@@ -336,6 +349,28 @@ class Dossier(models.Model):
         from .workflow import EDITABLE_STATUSES
 
         return self.status in EDITABLE_STATUSES
+
+    def submission_deadline(self, today=None) -> Deadline:
+        """The transmission to the DDTEFP: done once the dossier has been transmitted."""
+        from .workflow import AGENT_VISIBLE_STATUSES
+
+        return Deadline(
+            self.campaign.submission_deadline, today or timezone.localdate(), self.status in AGENT_VISIBLE_STATUSES
+        )
+
+    def review_deadline(self, today=None) -> Deadline:
+        """The network's review: it only presses while the dossier waits in review."""
+        from .workflow import IN_REVIEW
+
+        return Deadline(self.campaign.review_deadline, today or timezone.localdate(), self.status != IN_REVIEW)
+
+    def is_late(self, today=None) -> bool:
+        return self.submission_deadline(today).late or self.review_deadline(today).late
+
+    @property
+    def late(self) -> bool:
+        """`is_late` today, for templates."""
+        return self.is_late()
 
     def axis_version(self, axis: int) -> int:
         return getattr(self, f"version_axis_{axis}")

@@ -149,6 +149,8 @@ def dossier_detail(request, pk):
             "history": dossier.transitions.select_related("actor"),
             "snapshots": dossier.snapshots.select_related("created_by").order_by("-number"),
             "previous": previous_dossier(dossier) if context["can_edit"] else None,
+            "submission_deadline": dossier.submission_deadline(),
+            "review_deadline": dossier.review_deadline(),
         }
     )
     return render(request, "dossiers/dossier_detail.html", context)
@@ -342,6 +344,7 @@ LIST_EXPORT_HEADER = [
     "Département",
     "Commune",
     "Statut",
+    "En retard",
     "Réponses obligatoires",
     "Progression (%)",
     "Dernière modification",
@@ -364,6 +367,7 @@ def dossier_list(request):
         Dossier.objects.visible_to(request.user).select_related("structure", "campaign")
     ).order_by("-campaign__year", "structure__name", "pk")
     if request.GET.get("export") == "csv":
+        today = timezone.localdate()
         rows = []
         for dossier in attach_progress(dossiers):
             rows.append(
@@ -375,6 +379,7 @@ def dossier_list(request):
                     dossier.structure.departement,
                     dossier.structure.commune,
                     dossier.get_status_display(),
+                    "oui" if dossier.is_late(today) else "non",
                     f"{dossier.progress.required_answered}/{dossier.progress.required}",
                     dossier.progress.percent,
                     timezone.localtime(dossier.updated_at).strftime("%d/%m/%Y %H:%M"),

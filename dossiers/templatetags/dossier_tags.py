@@ -1,4 +1,5 @@
 from django import template
+from django.utils import timezone
 
 from ..forms import question_field_name
 
@@ -34,6 +35,9 @@ def home_dossiers(context):
     dossiers = Dossier.objects.visible_to(user).filter(campaign=campaign)
     counts = dict(dossiers.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     statuses = [(value, label, counts.get(value, 0)) for value, label in Dossier.Status.choices if counts.get(value)]
+    # Every dossier here shares the campaign: lateness follows from the status alone.
+    today = timezone.localdate()
+    late = sum(n for status, n in counts.items() if Dossier(campaign=campaign, status=status).is_late(today))
     own = []
     if user.scope.structure_ids:
         own = list(
@@ -47,6 +51,8 @@ def home_dossiers(context):
         "campaign": campaign,
         "statuses": statuses,
         "total": sum(counts.values()),
+        "late": late,
+        "submission_deadline": Dossier(campaign=campaign).submission_deadline(today),
         "own": own,
         "startable": startable_dossiers(user) if user.scope.editor_structure_ids else [],
         "csrf_token": context.get("csrf_token"),
