@@ -2,7 +2,7 @@
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.http import HttpResponse
 
@@ -39,3 +39,27 @@ def xlsx_response(
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def export_response(
+    request,
+    filename: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    title: str,
+    csv_cell: Callable | None = None,
+    xlsx_cell: Callable | None = None,
+) -> HttpResponse | None:
+    """`?format=csv` or `?format=xlsx` downloads the table as `filename` plus the extension; None for
+    any other format, so that the page renders. `csv_cell` / `xlsx_cell` convert each cell for
+    their format; `rows` is read only when a download is asked for."""
+    fmt = request.GET.get("format")
+    if fmt not in ("csv", "xlsx"):
+        return None
+    convert = csv_cell if fmt == "csv" else xlsx_cell
+    if convert is not None:
+        rows = ([convert(cell) for cell in row] for row in rows)
+    if fmt == "csv":
+        return csv_response(f"{filename}.csv", header, rows)
+    return xlsx_response(f"{filename}.xlsx", header, rows, title=title)
