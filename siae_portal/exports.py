@@ -3,6 +3,7 @@
 import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 
 from django.http import HttpResponse
 
@@ -23,6 +24,7 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
 def xlsx_response(
     filename: str, header: Sequence[str], rows: Iterable[Sequence], title: str = "Export"
 ) -> HttpResponse:
+    """An Excel download: numbers and dates stay real cells (dates shown JJ/MM/AAAA)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -34,6 +36,13 @@ def xlsx_response(
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(list(row))
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if cell.data_type == "f":
+                # Exports hold values, never formulas: "=..." typed by a user stays text.
+                cell.data_type = "s"
+            elif isinstance(cell.value, date):
+                cell.number_format = "DD/MM/YYYY"
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
