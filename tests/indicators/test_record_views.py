@@ -9,10 +9,10 @@ from django.urls import reverse
 from indicators.models import ExitRecord, PrescriberPositioning
 from tests.factories import StructureFactory
 from tests.indicators.conftest import add_worked_example
+from tests.personas import ROLES
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["editor", "reader", "other_editor", "advisor", "other_advisor", "agent", "other_agent", "portal_admin"]
 SEES = {"editor", "reader", "advisor", "agent", "portal_admin"}
 EDITS = {"editor", "portal_admin"}
 
