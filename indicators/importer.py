@@ -6,6 +6,7 @@ One code path for the upload page and the `import_exits` command:
   under a second) and reports each error as `ligne N, colonne X : message`;
 - `import_exits()` writes everything or nothing: one query fetches the existing keys, then batched
   bulk inserts and updates, with their history rows.
+`export_row()` writes a record the way this module reads it, for the exit list's downloads.
 """
 
 import csv
@@ -227,6 +228,33 @@ def _clean(frame: pd.DataFrame) -> pd.DataFrame:
     frame.columns = [normalize_header(c) for c in frame.columns]
     # Empty lines (often at the end of a file) are not rows.
     return frame[(frame != "").any(axis=1)]
+
+
+# --- Export: the file format the import reads ---------------------------------------------------
+
+
+def export_row(record: ExitRecord) -> list:
+    """The record as a row of KNOWN_COLUMNS that `parse_rows` reads back unchanged: dates, hours and
+    counts as Python values (real cells in XLSX, `text_cell` for CSV), motives and prescribers as
+    codes, "oui"/"non" for booleans, None (an empty cell) for anything unknown."""
+    return [_export_value(getattr(record, FIELD_OF_COLUMN[column])) for column in KNOWN_COLUMNS]
+
+
+def _export_value(value):
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    return None if value == "" else value
+
+
+def text_cell(value) -> str:
+    """A value of `export_row` as CSV text: dates JJ/MM/AAAA, decimal comma, nothing for None."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f").replace(".", ",")
+    return str(value)
 
 
 # --- Parsing ------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from dossiers.models import Structure
 from dossiers.selectors import get_structure_for_user
-from siae_portal.exports import csv_response, xlsx_response
+from siae_portal.exports import export_response
 from siae_portal.reference import EXIT_CATEGORIES, TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE, departement_label
 
 from . import charts, dashboards
@@ -26,29 +26,22 @@ TREND_YEARS = 6
 PAGE_SIZE = 50
 
 
-def _percent_cell(rate):
-    """A rate for a CSV cell as French spreadsheets read it ("58,8"), empty when there is no rate."""
-    return "" if rate.rate is None else f"{rate.rate * 100:.1f}".replace(".", ",")
+def _csv_cell(value):
+    """A rate as French spreadsheets read it ("58,8"), empty when there is no rate."""
+    if not hasattr(value, "rate"):
+        return value
+    return "" if value.rate is None else f"{value.rate * 100:.1f}".replace(".", ",")
 
 
-def _percent_number(rate):
-    return None if rate.rate is None else round(rate.rate * 100, 1)
+def _xlsx_cell(value):
+    if not hasattr(value, "rate"):
+        return value
+    return None if value.rate is None else round(value.rate * 100, 1)
 
 
 def _export(request, filename, header, rows, title):
     """`?format=csv` or `?format=xlsx` on a dashboard downloads its table; None otherwise."""
-    fmt = request.GET.get("format")
-    if fmt == "csv":
-        cells = ([_percent_cell(c) if hasattr(c, "rate") else c for c in row] for row in rows)
-        return csv_response(f"{filename}.csv", header, cells)
-    if fmt == "xlsx":
-        return xlsx_response(
-            f"{filename}.xlsx",
-            header,
-            ([_percent_number(c) if hasattr(c, "rate") else c for c in row] for row in rows),
-            title=title,
-        )
-    return None
+    return export_response(request, filename, header, rows, title=title, csv_cell=_csv_cell, xlsx_cell=_xlsx_cell)
 
 
 def _yes_no(rates):

@@ -1,5 +1,6 @@
-"""Exit records of a structure: list with the year's rates, add / edit / delete with history,
-import, and the positionings per prescriber. Readers read; editors and administrators write."""
+"""Exit records of a structure: list with the year's rates and downloads in the import's format,
+add / edit / delete with history, import, and the positionings per prescriber. Readers read;
+editors and administrators write."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -10,16 +11,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dossiers.selectors import get_structure_for_user
-from siae_portal.exports import csv_response
+from siae_portal.exports import csv_response, export_response
 from siae_portal.reference import PRESCRIBERS, TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
 
 from .forms_records import ExitFilterForm, ExitRecordForm, ImportForm, PositioningFormSet
-from .importer import KNOWN_COLUMNS, ImportFailed, import_exits
+from .importer import KNOWN_COLUMNS, ImportFailed, export_row, import_exits, text_cell
 from .models import ExitRecord, PrescriberPositioning
 from .permissions import definitions_visible_to
 from .reports import build_report, structure_scope
 
 PAGE_SIZE = 50
+EXPORT_CHUNK_SIZE = 2000
 MAX_ERRORS_SHOWN = 500
 
 
@@ -37,9 +39,20 @@ def exit_list(request, structure_pk):
     records = structure.exit_records.all()
     years = sorted({d.year for d in records.dates("exit_date", "year")}, reverse=True)
     filter_form = ExitFilterForm(data=request.GET or None, years=years)
+    # A forged filter (?year=abc) is shown as a form error and filters nothing, in the page and its downloads.
     filtered = filter_form.filter(records).order_by("-exit_date", "reference", "pk")
-    page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
     selected_year = filter_form.cleaned_data.get("year") if filter_form.is_valid() else None
+    download = export_response(
+        request,
+        f"sorties-{structure.siret}-{selected_year or 'toutes'}",
+        KNOWN_COLUMNS,
+        (export_row(record) for record in filtered.iterator(chunk_size=EXPORT_CHUNK_SIZE)),
+        title="Sorties",
+        csv_cell=text_cell,
+    )
+    if download:
+        return download
+    page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
     report_year = selected_year or (years[0] if years else None)
     report = None
     if report_year:
@@ -49,6 +62,7 @@ def exit_list(request, structure_pk):
         )
     params = request.GET.copy()
     params.pop("page", None)
+    params.pop("format", None)
     return render(
         request,
         "indicators/exit_list.html",

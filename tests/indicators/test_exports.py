@@ -88,3 +88,17 @@ def test_export_all_rows_not_one_page(client, portal_admin):
     assert len(rows) == 1 + len(structures)
     page = client.get(reverse("indicators:dashboard"), {"year": 2009})
     assert len(page.context["page"].object_list) == 50
+
+
+def test_xlsx_cells_keep_dates_and_never_become_formulas():
+    from datetime import date
+
+    from siae_portal.exports import xlsx_response
+
+    response = xlsx_response("t.xlsx", ["texte", "date", "nombre"], [["=1+2", date(2009, 1, 5), 820.5]])
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A2"].value == "=1+2"
+    assert sheet["A2"].data_type == "s"  # text as typed, not a formula Excel would run
+    assert sheet["B2"].number_format == "DD/MM/YYYY"
+    assert sheet["B2"].value.date() == date(2009, 1, 5)
+    assert sheet["C2"].value == 820.5

@@ -9,10 +9,10 @@ from django.urls import reverse
 from indicators.models import ExitRecord, PrescriberPositioning
 from tests.factories import StructureFactory
 from tests.indicators.conftest import add_worked_example
+from tests.personas import ROLES
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["editor", "reader", "other_editor", "advisor", "other_advisor", "agent", "other_agent", "portal_admin"]
 SEES = {"editor", "reader", "advisor", "agent", "portal_admin"}
 EDITS = {"editor", "portal_admin"}
 
@@ -37,13 +37,16 @@ def _urls(structure, record):
         "delete": reverse("indicators:exit_delete", args=[structure.pk, record.pk]),
         "import": reverse("indicators:exit_import", args=[structure.pk]),
         "positionings": reverse("indicators:positionings", args=[structure.pk, 2009]),
+        "export_csv": reverse("indicators:exit_list", args=[structure.pk]) + "?year=2009&format=csv",
+        "export_xlsx": reverse("indicators:exit_list", args=[structure.pk]) + "?format=xlsx",
     }
 
 
-READ_PAGES = {"list", "detail", "positionings"}
+PAGES = ["list", "detail", "create", "edit", "delete", "import", "positionings", "export_csv", "export_xlsx"]
+READ_PAGES = {"list", "detail", "positionings", "export_csv", "export_xlsx"}
 
 
-@pytest.mark.parametrize("page_name", ["list", "detail", "create", "edit", "delete", "import", "positionings"])
+@pytest.mark.parametrize("page_name", PAGES)
 @pytest.mark.parametrize("role", ROLES)
 def test_get_matrix(client, request, structure, record, role, page_name):
     client.force_login(request.getfixturevalue(role))
@@ -55,9 +58,11 @@ def test_get_matrix(client, request, structure, record, role, page_name):
     else:
         expected = 403
     assert response.status_code == expected
+    if expected == 200 and page_name.startswith("export_"):
+        assert response["Content-Disposition"].startswith("attachment;")
 
 
-@pytest.mark.parametrize("page_name", ["list", "detail", "create", "edit", "delete", "import", "positionings"])
+@pytest.mark.parametrize("page_name", PAGES)
 def test_anonymous_is_sent_to_login(client, structure, record, page_name):
     response = client.get(_urls(structure, record)[page_name])
     assert response.status_code == 302
