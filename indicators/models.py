@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -17,6 +18,11 @@ from .calculations import eligibility_date
 ExitMotive = models.TextChoices("ExitMotive", [(m.code, (m.code, m.label)) for m in EXIT_MOTIVES])
 ExitCategory = models.TextChoices("ExitCategory", [(code, (code, label)) for code, label in EXIT_CATEGORIES])
 Prescriber = models.TextChoices("Prescriber", [(code, (code, label)) for code, label in PRESCRIBERS])
+
+
+# Invisible characters a spreadsheet cell or a form may carry: refused in a reference (a spreadsheet
+# could not hold it, and it would not be seen).
+CONTROL_CHARACTERS = r"[\x00-\x1f\x7f]"
 
 
 def eligible_exit_q(prefix: str = "") -> Q:
@@ -61,6 +67,13 @@ class ExitRecord(models.Model):
         "référence du salarié",
         max_length=50,
         help_text="Référence pseudonyme choisie par la structure : jamais de nom ni de numéro de sécurité sociale.",
+        validators=[
+            RegexValidator(
+                CONTROL_CHARACTERS,
+                inverse_match=True,
+                message="La référence contient un caractère invisible (tabulation, saut de ligne...) : retirez-le.",
+            )
+        ],
     )
     entry_date = models.DateField("date d'entrée")
     exit_date = models.DateField("date de sortie")

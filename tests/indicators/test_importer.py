@@ -120,6 +120,11 @@ HEADER = "reference;date_entree;date_sortie;motif_sortie;heures_travaillees;entr
     ("row", "expected"),
     [
         (";01/01/2009;01/06/2009;chomage;;;", "ligne 2, colonne reference : valeur obligatoire manquante."),
+        (
+            "A\x01B;01/01/2009;01/06/2009;chomage;;;",
+            "ligne 2, colonne reference : la référence contient un caractère invisible (tabulation, saut de "
+            "ligne...) : retirez-le.",
+        ),
         ("A;;01/06/2009;chomage;;;", "ligne 2, colonne date_entree : valeur obligatoire manquante."),
         (
             "A;31/02/2009;01/06/2009;chomage;;;",

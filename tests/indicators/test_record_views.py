@@ -164,6 +164,7 @@ def test_editor_creates_edits_and_deletes_with_history(client, editor, structure
         ({"exit_date": "2999-01-15"}, "exit_date", "dans le futur"),
         ({"reference": ""}, "reference", "obligatoire"),
         ({"reference": "S-0042", "entry_date": "2009-01-05"}, "reference", "existe déjà"),
+        ({"reference": "S-00\x0743"}, "reference", "caractère invisible"),
         ({"support_hours_internal": "-1"}, "support_hours_internal", "ne peut pas être négatif"),
     ],
 )
