@@ -9,18 +9,8 @@ from django.urls import reverse
 from indicators.models import CustomRateDefinition, PrescriberPositioning
 from tests.factories import StructureFactory
 from tests.indicators.dashboard_data import make_exits, worked_example
+from tests.personas import ROLES
 
-ROLES = [
-    "editor",
-    "reader",
-    "other_editor",
-    "advisor",
-    "other_advisor",
-    "agent",
-    "other_agent",
-    "portal_admin",
-    "orphan",
-]
 # Who sees "Nord Recyclage" (EI, Nord, URIAE): its staff, URIAE's advisor, the Nord agent, admins.
 SEES = {"editor", "reader", "advisor", "agent", "portal_admin"}
 # Who sees "Chantier de l'Artois" (ACI, Pas-de-Calais, COORACE).

@@ -4,10 +4,9 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import CustomRateDefinition
+from tests.personas import ROLES
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ["editor", "reader", "other_editor", "advisor", "other_advisor", "agent", "other_agent", "portal_admin"]
 
 
 @pytest.fixture
@@ -41,6 +40,7 @@ VISIBLE = {
     "agent": {"portail"},
     "other_agent": {"portail"},
     "portal_admin": {"uriae", "portail", "coorace"},
+    "orphan": {"portail"},
 }
 
 

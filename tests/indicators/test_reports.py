@@ -13,6 +13,7 @@ from django.urls import reverse
 from indicators.models import CustomRateDefinition, ExitRecord, PrescriberPositioning
 from tests.factories import StructureFactory
 from tests.indicators.conftest import add_worked_example
+from tests.personas import ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -129,17 +130,6 @@ def test_custom_definitions_complementary_and_followup_in_the_report(worked_exam
 
 # --- API ------------------------------------------------------------------------------------------
 
-ROLES = [
-    "editor",
-    "reader",
-    "other_editor",
-    "advisor",
-    "other_advisor",
-    "agent",
-    "other_agent",
-    "portal_admin",
-    "orphan",
-]
 SEES = {"editor", "reader", "advisor", "agent", "portal_admin"}
 
 
