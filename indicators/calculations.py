@@ -100,6 +100,11 @@ class RateDefinition:
     durable_requires_full_time: bool = False
     target: float | None = None
 
+    def __post_init__(self):
+        # Hashable whatever the caller passes (a set, a list): `motive_roles` caches per definition.
+        object.__setattr__(self, "numerator_categories", frozenset(self.numerator_categories))
+        object.__setattr__(self, "excluded_motives", frozenset(self.excluded_motives))
+
 
 @dataclass(frozen=True)
 class Rate:

@@ -12,6 +12,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
 from .calculations import DYNAMIC_MOTIVES, FollowupCount, MotiveCount
 from .models import ExitRecord, eligible_exit_q
 
+DATE_PARTS = ("__year", "__quarter", "__month", "__week", "__day")
 FOLLOWUP_FIELDS = {3: "situation_3_months", 6: "situation_6_months", 12: "situation_12_months"}
 
 
@@ -31,8 +32,10 @@ def exit_counts_by(records, *group_fields) -> dict:
     )
     n = len(group_fields)
     rows = driver_rows(rows)
-    if rows and any(isinstance(value, Decimal) for value in rows[0][:n]):
-        rows = [(*(int(v) if isinstance(v, Decimal) else v for v in row[:n]), *row[n:]) for row in rows]
+    # PostgreSQL's EXTRACT gives a Decimal for a date part: back to an integer, for those keys only.
+    parts = [i for i, name in enumerate(group_fields) if name.endswith(DATE_PARTS)]
+    if rows and parts and isinstance(rows[0][parts[0]], Decimal):
+        rows = [tuple(int(v) if i in parts else v for i, v in enumerate(row)) for row in rows]
     # Thousands of rows for a regional table: MotiveCount built without its Python-level
     # constructor, and the common one-field grouping keyed by the bare value while looping.
     make = tuple.__new__
@@ -50,7 +53,7 @@ def driver_rows(queryset) -> list[tuple]:
     """The rows of a `values_list()` queryset as the database driver returns them, skipping
     Django's per-value converters: counts already arrive as integers, and on a table of thousands
     of groups the converters cost more than the query. (PostgreSQL's EXTRACT gives a Decimal: the
-    callers turn such keys into integers.)"""
+    caller turns such keys into integers.)"""
     try:
         sql, params = queryset.query.get_compiler(queryset.db).as_sql()
     except EmptyResultSet:  # e.g. a scope built from `Structure.objects.none()`

@@ -165,3 +165,11 @@ def test_followup_rate_counts_dynamic_situations_of_non_withdrawn_exits():
 def test_followup_rate_of_an_empty_group_has_no_rate():
     assert followup_total({}) == FollowupCount()
     assert followup_rate_by_motive({}, 0).rate is None
+
+
+def test_a_definition_built_with_a_set_or_a_list_still_computes():
+    counts = counts_from([("chomage", True, False), ("cdi_non_aide", True, True), ("inactif", True, False)])
+    from_set = RateDefinition("x", "x", excluded_motives={"chomage"})
+    from_list = RateDefinition("y", "y", excluded_motives=["chomage"])
+    assert compute_rate(counts, from_set).as_dict() == compute_rate(counts, from_list).as_dict()
+    assert compute_rate(counts, from_set).as_dict() == {"numerator": 1, "denominator": 2, "rate": 0.5}

@@ -213,10 +213,17 @@ def test_table_totals_agree_with_the_rows(client, portal_admin, data):
     CustomRateDefinition.objects.create(name="Durable à temps plein", durable_requires_full_time=True)
     CustomRateDefinition.objects.create(name="Sans le chômage", excluded_motives=["chomage"])
     make_exits(StructureFactory(kind="AI", departement="59"), 2008, ["chomage"], prefix="P")
+    # Filtered out: structures of kinds the table shows, in another département.
     make_exits(StructureFactory(kind="ACI", departement="62"), 2009, ["cdi_non_aide"] * 3, prefix="Q")
+    make_exits(StructureFactory(kind="EI", departement="62"), 2009, ["chomage", "cdd_6m_plus"], prefix="R")
     client.force_login(portal_admin)
-    response = client.get(reverse("indicators:dashboard"), {"year": 2009, "departement": "59"})
-    context = response.context
+    for params in ({"departement": "59"}, {"departement": "59", "kind": "EI"}, {"kind": "EI"}, {}):
+        _check_totals(client.get(reverse("indicators:dashboard"), {"year": 2009, **params}).context)
+    context = client.get(reverse("indicators:dashboard"), {"year": 2009, "departement": "59"}).context
+    assert ("AI", 1) in [(kind, n) for kind, n, _ in context["totals"]]  # no exit in 2009: counted, no rate
+
+
+def _check_totals(context):
     rows = list(context["page"].paginator.object_list)
     codes = [definition.code for definition in rows[0].rates.definitions]
     assert len(codes) == 5
@@ -233,7 +240,6 @@ def test_table_totals_agree_with_the_rows(client, portal_admin, data):
         assert n == len(members)
         assert {code: (rates.rates[code].numerator, rates.rates[code].denominator) for code in codes} == sums(members)
         assert rates.summary.total == sum(row.rates.summary.total for row in members)
-    assert ("AI", 1) in [(kind, n) for kind, n, _ in context["totals"]]  # no exit in 2009: counted, no rate
     overall = context["overall"]
     assert {code: (overall.rates[code].numerator, overall.rates[code].denominator) for code in codes} == sums(rows)
     assert overall.summary.total == sum(row.rates.summary.total for row in rows)

@@ -118,3 +118,12 @@ def test_counts_by_year_have_integer_keys():
     grouped = exit_counts_by(ExitRecord.objects.all(), "exit_date__year", "structure__kind")
     assert set(grouped) == {(2009, "ACI"), (2010, "ACI")}
     assert all(type(year) is int for year, _ in grouped)
+
+
+def test_decimal_group_keys_other_than_date_parts_are_kept():
+    ai = StructureFactory(kind="AI")
+    _exit(ai, 1, "chomage", hours_worked="150.2")
+    _exit(ai, 2, "chomage", hours_worked="150.7")
+    grouped = exit_counts_by(ExitRecord.objects.all(), "hours_worked")
+    assert len(grouped) == 2  # never truncated into one key
+    assert sum(counts["chomage"].total for counts in grouped.values()) == 2
