@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 
 from siae_portal.reference import DEPARTEMENTS, STRUCTURE_KINDS, departement_label
+from siae_portal.stored_files import delete_unreferenced_files
 
 from .validators import normalize_siret, validate_departement, validate_siret
 
@@ -395,6 +396,9 @@ class Answer(models.Model):
         if kind == Question.AnswerType.NUMBER:
             return self.value.replace(".", ",")
         return self.value
+
+
+delete_unreferenced_files(Answer, "attachment")
 
 
 class DossierTransition(models.Model):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from dossiers.models import AXIS_LABELS, Network, Structure
 from siae_portal.reference import STRUCTURE_KINDS
+from siae_portal.stored_files import delete_unreferenced_files
 from siae_portal.uploads import UploadValidator
 
 from .calculations import human_size, search_words, searchable_text, strip_accents
@@ -359,3 +360,6 @@ class Resource(models.Model):
     @property
     def is_rejected(self):
         return self.status == self.Status.REJECTED
+
+
+delete_unreferenced_files(Resource, "file")
