@@ -361,5 +361,10 @@ class Resource(models.Model):
     def is_rejected(self):
         return self.status == self.Status.REJECTED
 
+    @property
+    def was_refused(self):
+        """A proposal sent again after a refusal: the refusal (reason, by, at) is kept until the next decision."""
+        return self.is_proposed and bool(self.rejection_reason)
+
 
 delete_unreferenced_files(Resource, "file")
