@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from siae_portal.reference import DEPARTEMENTS, STRUCTURE_KINDS, departement_label
+from siae_portal.stored_files import delete_unreferenced_files
 
 from .calculations import Deadline
 from .validators import normalize_siret, validate_departement, validate_siret
@@ -430,6 +431,9 @@ class Answer(models.Model):
         if kind == Question.AnswerType.NUMBER:
             return self.value.replace(".", ",")
         return self.value
+
+
+delete_unreferenced_files(Answer, "attachment")
 
 
 class DossierTransition(models.Model):

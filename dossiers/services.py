@@ -74,18 +74,14 @@ def save_axis(dossier: Dossier, axis: int, user, *, version: int, values: dict, 
         for question in clears:
             answer = existing.get(question.pk)
             if answer is not None and question not in files:
-                answer.attachment.delete(save=False)
-                answer.delete()
+                answer.delete()  # its file goes once the transaction commits (siae_portal.stored_files)
         for question, uploaded in files.items():
             answer = existing.get(question.pk) or Answer(dossier=dossier, question=question)
-            old_file = answer.attachment.name if answer.attachment else None
             answer.attachment_name = uploaded.name[:200]
             answer.updated_by = user
             # Named by its checked content, never by the name it came with (see `stored_name`).
             answer.attachment.save(stored_name(validate_upload(uploaded)), uploaded, save=False)
-            answer.save()
-            if old_file:
-                transaction.on_commit(lambda name=old_file, storage=answer.attachment.storage: storage.delete(name))
+            answer.save()  # the replaced file goes once the transaction commits
     dossier.refresh_from_db()
     return dossier.axis_version(axis)
 

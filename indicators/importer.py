@@ -3,7 +3,8 @@
 One code path for the upload page and the `import_exits` command:
 - `read_table()` turns the bytes into a DataFrame of strings (encoding, separator, header row);
 - `parse_rows()` validates and converts every column at once (vectorised: 100,000 rows in well
-  under a second) and reports each error as `ligne N, colonne X : message`;
+  under a second) and reports each error as `ligne N, colonne X : message` (N: the sheet row of an
+  XLSX file, the line where the row starts in a CSV file);
 - `import_exits()` writes everything or nothing: one query fetches the existing keys, then batched
   bulk inserts and updates, with their history rows.
 `export_row()` writes a record the way this module reads it, for the exit list's downloads.
@@ -160,6 +161,7 @@ def read_table(raw: bytes, filename: str) -> pd.DataFrame:
     text = decode(raw)
     first_line = text.split("\n", 1)[0]
     separator = ";" if first_line.count(";") >= first_line.count(",") else ","
+    starts = record_start_lines(text, separator)
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -175,15 +177,41 @@ def read_table(raw: bytes, filename: str) -> pd.DataFrame:
     except pd.errors.ParserError as error:
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
         if found:
-            expected, line, seen = found.groups()
+            expected, record, seen = (int(number) for number in found.groups())
             message = (
                 f"{seen} valeurs alors que la ligne d'en-tête a {expected} colonnes (séparateur « {separator} »)."
             )
-            raise ImportFailed([RowError(int(line), "-", message)]) from error
+            # pandas counts records (header = 1), not lines.
+            line = starts[record - 1] if starts is not None and record <= len(starts) else record
+            raise ImportFailed([RowError(line, "-", message)]) from error
         raise ImportFailed([RowError(1, "-", "fichier CSV illisible (guillemets non refermés ?).")]) from error
-    # Without multi-line cells (never produced by the spreadsheets we receive), row i is line i + 2.
-    frame.index = np.arange(2, len(frame) + 2)
+    # The csv module and pandas split records alike; were they ever to disagree, rows count as records.
+    if starts is not None and len(starts) == len(frame) + 1:
+        frame.index = np.array(starts[1:])
+    else:
+        frame.index = np.arange(2, len(frame) + 2)
     return _clean(frame)
+
+
+def record_start_lines(text: str, separator: str) -> list[int] | None:
+    """The line on which each record of the CSV text starts (header included, first line = 1); None
+    when every record is one line (no quote in the text) or when the csv module cannot read the text.
+
+    A quoted cell may hold line breaks (spreadsheets write them for a comment typed on two lines), so
+    the n-th record is not always line n. Errors name the line where the row starts, as a text
+    editor numbers lines (CRLF, LF or CR each end one line): that is where the user finds the row,
+    even when the faulty value sits on one of its next lines."""
+    if '"' not in text:
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    starts, end = [], 0
+    try:
+        for _record in reader:
+            starts.append(end + 1)
+            end = reader.line_num
+    except csv.Error:  # e.g. a cell over the csv module's size limit: pandas reads it, records are counted
+        return None
+    return starts
 
 
 def _read_xlsx(raw: bytes) -> pd.DataFrame:

@@ -1,7 +1,10 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
 
 from dossiers.models import Network, Structure
 from siae_portal.reference import STRUCTURE_KINDS
@@ -108,7 +111,7 @@ class ResourceForm(forms.ModelForm):
 
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
-        if uploaded:
+        if isinstance(uploaded, UploadedFile):  # not the file already stored, when a resource is corrected
             # Judged by its content (a renamed executable is refused); the detected type is kept.
             self.file_type = validate_upload(uploaded)
         return uploaded
@@ -120,14 +123,68 @@ class ResourceForm(forms.ModelForm):
         resource.provider_network = provider if isinstance(provider, Network) else None
         resource.provider_structure = provider if isinstance(provider, Structure) else None
         uploaded = self.cleaned_data.get("file")
-        if uploaded:
+        if isinstance(uploaded, UploadedFile):
             resource.file_type = self.file_type
             resource.file_size = uploaded.size
-        resource.status = Resource.Status.PROPOSED
-        resource.proposed_by = self.user
+        elif not resource.file:
+            resource.file_type, resource.file_size = "", None
+        if resource._state.adding:
+            resource.status = Resource.Status.PROPOSED
+            resource.proposed_by = self.user
         if commit:
             resource.save()
         return resource
+
+
+class ResubmitForm(ResourceForm):
+    """Correct a refused proposal: the same fields, starting from the resource; its file is kept unless
+    another one is uploaded or it is removed for a link. Saved by `services.resubmit`."""
+
+    remove_file = forms.BooleanField(label="Retirer le fichier actuel (l'outil devient un lien)", required=False)
+
+    field_order = [
+        "title",
+        "summary",
+        "axis",
+        "category",
+        "kinds",
+        "provider",
+        "file",
+        "remove_file",
+        "url",
+        "tags",
+        "restricted_to",
+    ]
+
+    def __init__(self, *args, instance, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        if not self.is_bound:
+            self.initial["kinds"] = instance.kinds
+            provider = instance.provider
+            if provider is not None:
+                kind = "network" if instance.provider_network_id else "structure"
+                self.initial["provider"] = f"{kind}:{provider.pk}"
+        # The stored file is shown with the portal's download link (MEDIA_URL is never served).
+        self.fields["file"].widget = forms.FileInput()
+        if instance.file:
+            self.fields["file"].label = "Nouveau fichier"
+            self.fields["file"].help_text = format_html(
+                'Fichier actuel : <a href="{}">{}</a>. Laissez vide pour le garder, ou déposez-en un autre '
+                "({}, 10 Mo au plus).",
+                reverse("toolbox:download", args=[instance.pk]),
+                instance.file.name.rsplit("/", 1)[-1],
+                ACCEPTED_LABEL,
+            )
+        else:
+            del self.fields["remove_file"]
+        self.helper.inputs = []
+        self.helper.add_input(Submit("submit", "Proposer à nouveau"))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("remove_file") and not isinstance(cleaned_data.get("file"), UploadedFile):
+            cleaned_data["file"] = False  # a FileField's "clear"
+        return cleaned_data
 
 
 SORTS = [("recent", "Les plus récentes"), ("downloads", "Les plus téléchargées"), ("relevance", "Pertinence")]

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from dossiers.models import AXIS_LABELS, Network, Structure
 from siae_portal.reference import STRUCTURE_KINDS
+from siae_portal.stored_files import delete_unreferenced_files
 from siae_portal.uploads import UploadValidator
 
 from .calculations import human_size, search_words, searchable_text, strip_accents
@@ -359,3 +360,11 @@ class Resource(models.Model):
     @property
     def is_rejected(self):
         return self.status == self.Status.REJECTED
+
+    @property
+    def was_refused(self):
+        """A proposal sent again after a refusal: the refusal (reason, by, at) is kept until the next decision."""
+        return self.is_proposed and bool(self.rejection_reason)
+
+
+delete_unreferenced_files(Resource, "file")

@@ -21,6 +21,11 @@ def is_network_moderator(user, resource):
 
 
 @rules.predicate
+def is_proposer(user, resource):
+    return resource is not None and user.is_authenticated and resource.proposed_by_id == user.pk
+
+
+@rules.predicate
 def is_advisor(user):
     return user.is_authenticated and user.scope.is_advisor
 
@@ -28,3 +33,5 @@ def is_advisor(user):
 rules.add_perm("toolbox.moderate_resource", is_portal_admin | is_network_moderator)
 # The moderation queue: advisors (for their networks) and administrators.
 rules.add_perm("toolbox.view_moderation_queue", is_portal_admin | is_advisor)
+# Correcting a refused proposal and sending it again: its proposer, or an administrator.
+rules.add_perm("toolbox.resubmit_resource", is_portal_admin | is_proposer)

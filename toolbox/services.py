@@ -1,4 +1,5 @@
-"""Moderation of the toolbox: each transition is checked, dated, signed and mailed to the proposer."""
+"""Moderation of the toolbox: each transition is checked, dated, signed and mailed to the proposer (or, for a
+corrected proposal, to its moderators)."""
 
 from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
@@ -35,17 +36,32 @@ def moderators_of(resource: Resource):
     return User.objects.filter(Q(is_staff=True) | Q(is_superuser=True), is_active=True)
 
 
-def notify_moderators(resource: Resource, *, link: str = "") -> int:
+def notify_moderators(resource: Resource, *, link: str = "", resubmitted_by=None) -> int:
     """Tell the moderators that a proposal waits for them (one message, addresses in Bcc); returns how
-    many were told."""
+    many were told. With `resubmitted_by`, the proposal is a correction of a refused one: the message
+    recalls the refusal."""
     emails = sorted(set(moderators_of(resource).values_list("email", flat=True)))
     if not emails:
         return 0
+    if resubmitted_by is None:
+        subject = f"Boîte à outils : nouvelle proposition « {resource.title} »"
+        news = f"{resource.proposed_by or 'Un utilisateur'} propose « {resource.title} » ({resource.provider_label})"
+        refusal = ""
+    else:
+        subject = f"Boîte à outils : proposition corrigée « {resource.title} »"
+        refused_on = (
+            f" le {timezone.localtime(resource.moderated_at):%d/%m/%Y}" if resource.moderated_at is not None else ""
+        )
+        news = (
+            f"{resubmitted_by} a corrigé « {resource.title} » ({resource.provider_label}), refusée{refused_on}, "
+            "et la propose à nouveau"
+        )
+        refusal = f"Motif du refus précédent :\n{resource.rejection_reason}\n\n"
     EmailMessage(
-        f"Boîte à outils : nouvelle proposition « {resource.title} »",
-        f"Bonjour,\n\n{resource.proposed_by or 'Un utilisateur'} propose « {resource.title} » "
-        f"({resource.provider_label}) pour la boîte à outils du Portail OS-IAE. Elle attend votre relecture : "
+        subject,
+        f"Bonjour,\n\n{news} pour la boîte à outils du Portail OS-IAE. Elle attend votre relecture : "
         "publiez-la ou refusez-la en indiquant le motif.\n\n"
+        + refusal
         + (f"Voir la proposition : {link}\n\n" if link else "")
         + "L'équipe du Portail OS-IAE",
         bcc=emails,
@@ -102,13 +118,34 @@ def reject(resource: Resource, *, by, reason: str, link: str = "") -> Resource:
             f"Boîte à outils : « {locked.title} » n'a pas été retenue",
             f"Bonjour,\n\nVotre proposition « {locked.title} » pour la boîte à outils du Portail OS-IAE "
             f"n'a pas été publiée par {by}.\n\nMotif du refus :\n{reason}\n\n"
-            "Vous pouvez proposer une version corrigée depuis la boîte à outils.\n\n"
+            "Vous pouvez la corriger et la proposer à nouveau depuis sa page dans la boîte à outils.\n\n"
             + (f"Votre proposition : {link}\n\n" if link else "")
             + "L'équipe du Portail OS-IAE",
             None,
             [locked.proposed_by.email],
         )
     return locked
+
+
+def resubmit(resource: Resource, *, by, link: str = "") -> Resource:
+    """Send a refused proposal, with its corrections (the unsaved changes of `resource`), back to
+    moderation, and tell its moderators. The refusal (reason, by, at) stays on the resource until the
+    next decision, so the moderators see what was asked; publishing clears it, a new refusal replaces it."""
+    with transaction.atomic():
+        locked = Resource.objects.select_for_update().get(pk=resource.pk)
+        if locked.status != Resource.Status.REJECTED:
+            state = "déjà en attente de modération" if locked.is_proposed else locked.get_status_display()
+            raise ModerationError(
+                f"« {locked.title} » est {state} : seule une proposition refusée peut être corrigée et proposée "
+                "à nouveau."
+            )
+        resource.status = Resource.Status.PROPOSED
+        resource.proposed_at = timezone.now()
+        resource.rejection_reason = locked.rejection_reason
+        resource.moderated_by_id, resource.moderated_at = locked.moderated_by_id, locked.moderated_at
+        resource.save()
+    notify_moderators(resource, link=link, resubmitted_by=by)
+    return resource
 
 
 def count_download(resource: Resource) -> None:

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/lien/", views.open_link, name="link"),
     path("<int:pk>/publier/", views.publish_resource, name="publish"),
     path("<int:pk>/refuser/", views.reject_resource, name="reject"),
+    path("<int:pk>/corriger/", views.resubmit_resource, name="resubmit"),
 ]

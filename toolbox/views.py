@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .calculations import download_filename
-from .forms import RejectForm, ResourceFilterForm, ResourceForm
+from .forms import RejectForm, ResourceFilterForm, ResourceForm, ResubmitForm
 from .models import Resource, network_label
-from .services import ModerationError, count_download, notify_moderators, publish, reject
+from .services import ModerationError, count_download, notify_moderators, publish, reject, resubmit
 
 PAGE_SIZE = 20
 
@@ -84,6 +84,7 @@ def detail(request, pk):
         {
             "resource": resource,
             "can_moderate": can_moderate,
+            "can_resubmit": resource.is_rejected and user.has_perm("toolbox.resubmit_resource", resource),
             "show_moderation": can_moderate or resource.proposed_by_id == user.pk,
         },
     )
@@ -189,3 +190,37 @@ def reject_resource(request, pk):
         messages.success(request, f"« {resource.title} » est refusée ; le motif a été envoyé par e-mail.")
         return redirect("toolbox:moderation")
     return render(request, "toolbox/resource_reject.html", {"resource": resource, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def resubmit_resource(request, pk):
+    """The proposer (or an administrator) corrects a refused proposal and sends it back to moderation."""
+    resource = get_resource_for_user(request, pk)
+    if not request.user.has_perm("toolbox.resubmit_resource", resource):
+        raise PermissionDenied("Seule la personne qui a proposé l'outil peut le corriger.")
+    if not resource.is_rejected:
+        state = "déjà en attente de modération" if resource.is_proposed else resource.get_status_display()
+        messages.error(
+            request,
+            f"« {resource.title} » est {state} : seule une proposition refusée peut être corrigée et proposée "
+            "à nouveau.",
+        )
+        return redirect(resource)
+    title = resource.title  # the form writes its values into the resource, even invalid ones
+    form = ResubmitForm(data=request.POST or None, files=request.FILES or None, instance=resource, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resubmit(
+                form.save(commit=False),
+                by=request.user,
+                link=request.build_absolute_uri(resource.get_absolute_url()),
+            )
+        except ModerationError as error:
+            messages.error(request, str(error))
+            return redirect(resource)
+        messages.success(
+            request,
+            f"« {resource.title} » est de nouveau proposée : les conseillers du réseau sont prévenus par e-mail.",
+        )
+        return redirect(resource)
+    return render(request, "toolbox/resource_resubmit.html", {"resource": resource, "title": title, "form": form})

@@ -262,15 +262,16 @@ def test_an_oversized_file_is_refused(client, editor, dossier):
     assert not dossier.answers.exists()
 
 
-def test_an_attachment_can_be_removed(client, editor, dossier):
+def test_an_attachment_can_be_removed(client, editor, dossier, django_capture_on_commit_callbacks):
     answer = _attachment(dossier)
     path = answer.attachment.path
     client.force_login(editor)
     questions = {q.code: q.pk for q in dossier.campaign.questions.all()}
-    response = client.post(
-        reverse("dossiers:axis", args=[dossier.pk, 1]),
-        {"version": 0, f"q_{questions['organigramme']}_clear": "on"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes once the removal is committed
+        response = client.post(
+            reverse("dossiers:axis", args=[dossier.pk, 1]),
+            {"version": 0, f"q_{questions['organigramme']}_clear": "on"},
+        )
     assert response.status_code == 302
     assert not dossier.answers.filter(question__code="organigramme").exists()
     import os

@@ -382,3 +382,68 @@ def test_update_writes_every_kind_of_value_and_keeps_the_creation_date(aci):
     assert ExitRecord.objects.get(reference="S-001").exit_motive == "cdi_non_aide"  # untouched
     latest = after.history.order_by("-history_id").first()
     assert (latest.history_type, latest.hours_worked, latest.exit_motive) == ("~", Decimal("612.75"), "cdi_aide")
+
+
+# Saved by a spreadsheet on Windows: CRLF, and cells holding line breaks are quoted over several lines.
+MULTI_LINE_CSV = (
+    "reference;date_entree;date_sortie;motif_sortie;heures_travaillees;commentaire\r\n"  # line 1
+    'S-001;05/01/2009;30/09/2009;Embauche en CDI non aidé;820,5;"Très bien intégré.\r\n'  # line 2
+    'Suivi par Mme Lefèvre"\r\n'  # line 3
+    '"Dossier suivi par l\'antenne de Roubaix,\r\nà transférer à Lille";02/02/2009;30/11/2009;décès;600;\r\n'  # 4-5
+    'S-003;01/03/2009;15/12/2009;au chômage;-4;"à relancer\r\n\r\nen janvier"\r\n'  # lines 6 to 8
+    "S-004;31/02/2009;15/12/2009;licenciement;410,25;\r\n"  # line 9
+)
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig"])
+def test_errors_after_multi_line_cells_give_the_line_where_the_row_starts(aci, encoding):
+    """The line a text editor shows where the row begins, not the count of rows: a cell with line
+    breaks takes several lines of the file."""
+    assert errors_of(aci, make_file(MULTI_LINE_CSV, encoding)) == [
+        "ligne 4, colonne reference : la référence dépasse 50 caractères.",
+        "ligne 6, colonne heures_travaillees : le nombre d'heures ne peut pas être négatif.",
+        "ligne 9, colonne date_entree : date invalide « 31/02/2009 » : attendu JJ/MM/AAAA ou AAAA-MM-JJ.",
+        "ligne 9, colonne motif_sortie : motif inconnu « licenciement » : indiquez un code ou un libellé de la "
+        "nomenclature.",
+    ]
+
+
+def test_multi_line_cells_are_imported_and_duplicates_name_the_first_line(aci):
+    text = (
+        "reference;date_entree;date_sortie;motif_sortie;commentaire\n"
+        'B;01/01/2009;01/06/2009;chomage;"deux\nlignes\nde plus"\n'  # lines 2-4
+        'A;01/01/2009;01/06/2009;chomage;"première\nsortie"\n'  # lines 5-6
+        "A;2009-01-01;01/07/2009;inactif;\n"  # line 7
+    )
+    assert errors_of(aci, make_file(text)) == [
+        "ligne 7, colonne reference : la référence « A » avec cette date d'entrée figure déjà ligne 5."
+    ]
+    result = run(aci, make_file(text.rsplit("A;2009", 1)[0]))
+    assert (result.created, result.unknown_columns) == (2, ["commentaire"])
+
+
+def test_a_line_with_too_many_values_after_a_multi_line_cell(aci):
+    text = (
+        "reference;date_entree;date_sortie;motif_sortie\n"
+        'B;01/01/2009;01/06/2009;"chomage\n"\n'  # lines 2-3
+        "C;01/01/2009;x;y;z;t\n"  # line 4
+    )
+    assert errors_of(aci, make_file(text)) == [
+        "ligne 4, colonne - : 6 valeurs alors que la ligne d'en-tête a 4 colonnes (séparateur « ; »)."
+    ]
+
+
+def test_xlsx_rows_keep_their_sheet_number_when_a_cell_holds_line_breaks(ai):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["reference", "date_entree", "date_sortie", "motif_sortie", "heures_travaillees", "notes"])
+    sheet.append(["X-1", date(2009, 1, 5), date(2009, 6, 30), "chomage", 151.5, "suivi\nrenforcé\nen juin"])
+    sheet.append(["X-2", date(2009, 1, 5), date(2009, 6, 30), "chomage", None, "ligne 3\nde la feuille"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert errors_of(ai, buffer.getvalue(), "sorties.xlsx") == [
+        "ligne 3, colonne heures_travaillees : valeur obligatoire pour une structure de type AI "
+        "(règle des 150 heures)."
+    ]
