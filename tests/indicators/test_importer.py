@@ -401,6 +401,8 @@ def test_errors_after_multi_line_cells_give_the_line_where_the_row_starts(aci, e
     breaks takes several lines of the file."""
     assert errors_of(aci, make_file(MULTI_LINE_CSV, encoding)) == [
         "ligne 4, colonne reference : la référence dépasse 50 caractères.",
+        "ligne 4, colonne reference : la référence contient un caractère invisible (tabulation, saut de ligne...) : "
+        "retirez-le.",
         "ligne 6, colonne heures_travaillees : le nombre d'heures ne peut pas être négatif.",
         "ligne 9, colonne date_entree : date invalide « 31/02/2009 » : attendu JJ/MM/AAAA ou AAAA-MM-JJ.",
         "ligne 9, colonne motif_sortie : motif inconnu « licenciement » : indiquez un code ou un libellé de la "
