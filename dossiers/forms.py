@@ -214,6 +214,11 @@ class DossierFilterForm(forms.Form):
 
     def __init__(self, *args, campaigns, default_campaign, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("campaign") and default_campaign is not None:
+            # Other filters without a campaign (a link "?late=on"): the list shows the default
+            # campaign, so the campaign field says so too.
+            self.data = self.data.copy()
+            self.data["campaign"] = str(default_campaign.year)
         self.campaigns = {str(c.year): c for c in campaigns}
         self.fields["campaign"].choices = [(self.ALL, "Toutes les campagnes")] + [
             (str(c.year), str(c)) for c in campaigns

@@ -117,6 +117,10 @@ def test_advisor_finds_the_late_dossiers(client, advisor, uriae, django_assert_m
     }  # fmt: skip
     home = client.get(reverse("home")).text
     assert "3 dossiers en retard" in home and "late=on" in home
+    # Without a campaign in the link, the list and its campaign field both show the latest one.
+    response = client.get(url, {"late": "on"})
+    assert len(response.context["page"].object_list) == 3
+    assert response.context["filter_form"]["campaign"].value() == "2031"
 
 
 @pytest.mark.django_db
