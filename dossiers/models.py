@@ -1,10 +1,11 @@
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils.timezone import localdate
 
 from siae_portal.reference import DEPARTEMENTS, STRUCTURE_KINDS, departement_label
 from siae_portal.stored_files import delete_unreferenced_files
 
+from . import workflow
 from .calculations import Deadline
 from .validators import normalize_siret, validate_departement, validate_siret
 
@@ -134,9 +135,7 @@ AXIS_LABELS = dict(AXIS_CHOICES)
 
 class CampaignQuerySet(models.QuerySet):
     def opened(self, today=None):
-        from django.utils import timezone
-
-        return self.filter(opens_on__lte=today or timezone.localdate())
+        return self.filter(opens_on__lte=today or localdate())
 
 
 class Campaign(models.Model):
@@ -254,8 +253,6 @@ class DossierQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Dossiers the user may see: its structures' (SIAE staff), its network's structures'
         (advisor), the transmitted ones of its département (DDTEFP agent), all (administrator)."""
-        from .workflow import AGENT_VISIBLE_STATUSES
-
         scope = user.scope
         if scope.is_admin:
             return self.all()
@@ -263,7 +260,7 @@ class DossierQuerySet(models.QuerySet):
             return self.none()
         condition = Q(structure_id__in=scope.structure_ids)
         if scope.departements:
-            condition |= Q(structure__departement__in=scope.departements, status__in=AGENT_VISIBLE_STATUSES)
+            condition |= Q(structure__departement__in=scope.departements, status__in=workflow.AGENT_VISIBLE_STATUSES)
         if scope.network_ids:
             condition |= Q(
                 structure_id__in=Structure.networks.through.objects.filter(network_id__in=scope.network_ids).values(
@@ -273,19 +270,15 @@ class DossierQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def transmitted(self):
-        from .workflow import AGENT_VISIBLE_STATUSES
-
-        return self.filter(status__in=AGENT_VISIBLE_STATUSES)
+        return self.filter(status__in=workflow.AGENT_VISIBLE_STATUSES)
 
     def late(self, today=None):
-        """Dossiers behind their campaign's calendar (the SQL twin of `Dossier.is_late`): not yet
+        """Dossiers behind their campaign's calendar (the SQL twin of `workflow.is_late`): not yet
         transmitted after the transmission deadline, or still in review after the review one."""
-        from .workflow import AGENT_VISIBLE_STATUSES, IN_REVIEW
-
-        today = today or timezone.localdate()
+        today = today or localdate()
         return self.filter(
-            Q(campaign__submission_deadline__lt=today) & ~Q(status__in=AGENT_VISIBLE_STATUSES)
-            | Q(campaign__review_deadline__lt=today, status=IN_REVIEW)
+            Q(campaign__submission_deadline__lt=today) & ~Q(status__in=workflow.AGENT_VISIBLE_STATUSES)
+            | Q(campaign__review_deadline__lt=today, status=workflow.IN_REVIEW)
         )
 
 
@@ -347,31 +340,22 @@ class Dossier(models.Model):
 
     @property
     def is_editable_status(self) -> bool:
-        from .workflow import EDITABLE_STATUSES
-
-        return self.status in EDITABLE_STATUSES
+        return self.status in workflow.EDITABLE_STATUSES
 
     def submission_deadline(self, today=None) -> Deadline:
-        """The transmission to the DDTEFP: done once the dossier has been transmitted."""
-        from .workflow import AGENT_VISIBLE_STATUSES
-
-        return Deadline(
-            self.campaign.submission_deadline, today or timezone.localdate(), self.status in AGENT_VISIBLE_STATUSES
-        )
+        return workflow.submission_deadline(self.status, self.campaign.submission_deadline, today or localdate())
 
     def review_deadline(self, today=None) -> Deadline:
-        """The network's review: it only presses while the dossier waits in review."""
-        from .workflow import IN_REVIEW
-
-        return Deadline(self.campaign.review_deadline, today or timezone.localdate(), self.status != IN_REVIEW)
+        return workflow.review_deadline(self.status, self.campaign.review_deadline, today or localdate())
 
     def is_late(self, today=None) -> bool:
-        return self.submission_deadline(today).late or self.review_deadline(today).late
-
-    @property
-    def late(self) -> bool:
-        """`is_late` today, for templates."""
-        return self.is_late()
+        """Behind the campaign's calendar on `today` (by default today: templates call it bare)."""
+        return workflow.is_late(
+            self.status,
+            review_due=self.campaign.review_deadline,
+            submission_due=self.campaign.submission_deadline,
+            today=today or localdate(),
+        )
 
     def axis_version(self, axis: int) -> int:
         return getattr(self, f"version_axis_{axis}")

@@ -3,6 +3,9 @@ make them and what they require. Pure Python (no Django import), tested on its o
 live in `dossiers.services`."""
 
 from dataclasses import dataclass
+from datetime import date
+
+from .calculations import Deadline
 
 DRAFT = "draft"
 IN_REVIEW = "in_review"
@@ -27,6 +30,22 @@ STATUS_LABELS = dict(STATUSES)
 EDITABLE_STATUSES = frozenset({DRAFT, CHANGES_REQUESTED, COMPLEMENT_REQUESTED})
 # A DDTEFP agent sees a dossier only once it has been transmitted.
 AGENT_VISIBLE_STATUSES = frozenset({SUBMITTED, COMPLEMENT_REQUESTED, ACKNOWLEDGED})
+
+
+def submission_deadline(status: str, due: date, today: date) -> Deadline:
+    """The transmission to the DDTEFP: done once the dossier has been transmitted."""
+    return Deadline(due, today, done=status in AGENT_VISIBLE_STATUSES)
+
+
+def review_deadline(status: str, due: date, today: date) -> Deadline:
+    """The network's review: it only presses while the dossier waits in review."""
+    return Deadline(due, today, done=status != IN_REVIEW)
+
+
+def is_late(status: str, *, review_due: date, submission_due: date, today: date) -> bool:
+    """Behind the campaign's calendar (`DossierQuerySet.late` is the same rule in SQL)."""
+    return submission_deadline(status, submission_due, today).late or review_deadline(status, review_due, today).late
+
 
 # Roles a user holds towards one dossier.
 SIAE = "siae"

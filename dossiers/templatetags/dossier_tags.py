@@ -24,8 +24,10 @@ def home_dossiers(context):
     """The home page panel: the latest campaign's dossiers of the user's scope, by status."""
     from django.db.models import Count
 
+    from ..calculations import Deadline
     from ..models import Campaign, Dossier
     from ..selectors import startable_dossiers
+    from ..workflow import is_late
 
     request = context["request"]
     user = request.user
@@ -37,7 +39,8 @@ def home_dossiers(context):
     statuses = [(value, label, counts.get(value, 0)) for value, label in Dossier.Status.choices if counts.get(value)]
     # Every dossier here shares the campaign: lateness follows from the status alone.
     today = timezone.localdate()
-    late = sum(n for status, n in counts.items() if Dossier(campaign=campaign, status=status).is_late(today))
+    dates = {"review_due": campaign.review_deadline, "submission_due": campaign.submission_deadline, "today": today}
+    late = sum(n for status, n in counts.items() if is_late(status, **dates))
     own = []
     if user.scope.structure_ids:
         own = list(
@@ -52,7 +55,8 @@ def home_dossiers(context):
         "statuses": statuses,
         "total": sum(counts.values()),
         "late": late,
-        "submission_deadline": Dossier(campaign=campaign).submission_deadline(today),
+        # The campaign's date, for the heading: never "done", never flagged late (`neutral`).
+        "submission_deadline": Deadline(campaign.submission_deadline, today, done=False),
         "own": own,
         "startable": startable_dossiers(user) if user.scope.editor_structure_ids else [],
         "csrf_token": context.get("csrf_token"),
