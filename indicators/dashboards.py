@@ -27,7 +27,7 @@ from .calculations import (
 )
 from .models import CustomRateDefinition, ExitRecord, PrescriberPositioning
 from .permissions import definitions_visible_to
-from .selectors import FOLLOWUP_FIELDS, counts_of, exit_counts_by, exit_figures_by, followups_of
+from .selectors import FOLLOWUP_FIELDS, counts_of, exit_counts_by, exit_figures_by, followups_of, total_of
 
 YEAR_FIELD = "exit_date__year"
 DASHBOARD_YEARS = 4
@@ -165,16 +165,16 @@ def structure_dashboard(structure: Structure, user, last_year: int, n_years: int
 
     complementary = []
     for year in years:
-        year_figures = figures.get((year,), {}).values()
-        n = sum(f.count.total for f in year_figures)
+        total = total_of(figures.get((year,), {}).values())
+        n = total.count.total
         complementary.append(
             {
                 "year": year,
                 "salaries": n,
-                "internal_per_salarie": safe_ratio(float(sum(f.support_hours_internal for f in year_figures)), n),
-                "external_per_salarie": safe_ratio(float(sum(f.support_hours_external for f in year_figures)), n),
-                "training_entries": sum(f.training_entries for f in year_figures),
-                "training_actions": sum(f.training_support_actions for f in year_figures),
+                "internal_per_salarie": safe_ratio(float(total.support_hours_internal), n),
+                "external_per_salarie": safe_ratio(float(total.support_hours_external), n),
+                "training_entries": total.training_entries,
+                "training_actions": total.training_support_actions,
             }
         )
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 from siae_portal.reference import EXIT_MOTIVES, KINDS_ELIGIBLE_BY_HOURS, PRESCRIBERS
 
 from .calculations import eligibility_date
-from .models import CONTROL_CHARACTERS, ExitRecord
+from .models import CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE, ExitRecord
 
 REQUIRED_COLUMNS = ["reference", "date_entree", "date_sortie", "motif_sortie"]
 OPTIONAL_COLUMNS = [
@@ -365,11 +365,7 @@ def parse_rows(frame: pd.DataFrame, kind: str, today: date) -> tuple[pd.DataFram
     reference, present = column("reference")
     errors.add(~present, "reference", "valeur obligatoire manquante.")
     errors.add(reference.str.len() > 50, "reference", "la référence dépasse 50 caractères.")
-    errors.add(
-        reference.str.contains(CONTROL_CHARACTERS, regex=True).to_numpy(),
-        "reference",
-        "la référence contient un caractère invisible (tabulation, saut de ligne...) : retirez-le.",
-    )
+    errors.add(reference.str.contains(CONTROL_CHARACTERS).to_numpy(), "reference", CONTROL_CHARACTERS_MESSAGE)
     out["reference"] = reference
 
     parsed_dates = {}

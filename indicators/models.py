@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
 from siae_portal.reference import (
@@ -23,6 +24,9 @@ Prescriber = models.TextChoices("Prescriber", [(code, (code, label)) for code, l
 # Invisible characters a spreadsheet cell or a form may carry: refused in a reference (a spreadsheet
 # could not hold it, and it would not be seen).
 CONTROL_CHARACTERS = r"[\x00-\x1f\x7f]"
+CONTROL_CHARACTERS_MESSAGE = (
+    "la référence contient un caractère invisible (tabulation, saut de ligne...) : retirez-le."
+)
 
 
 def eligible_exit_q(prefix: str = "") -> Q:
@@ -71,7 +75,7 @@ class ExitRecord(models.Model):
             RegexValidator(
                 CONTROL_CHARACTERS,
                 inverse_match=True,
-                message="La référence contient un caractère invisible (tabulation, saut de ligne...) : retirez-le.",
+                message=capfirst(CONTROL_CHARACTERS_MESSAGE),
             )
         ],
     )

@@ -20,7 +20,7 @@ from .calculations import (
     summarize,
 )
 from .models import ExitRecord, PrescriberPositioning
-from .selectors import FOLLOWUP_FIELDS, counts_of, exit_figures_by, followups_of
+from .selectors import FOLLOWUP_FIELDS, ExitFigures, counts_of, exit_figures_by, followups_of, total_of
 
 PRESCRIBER_LABELS = dict(PRESCRIBERS)
 
@@ -57,7 +57,7 @@ def build_report(structures, year: int, *, scope: dict | None = None, custom_def
         "rates": {code: rate.as_dict() for code, rate in rates.items()},
         "custom": [_custom_rate(definition, counts) for definition in custom_definitions],
         "followup": followup,
-        "complementary": complementary_indicators(structures, year, figures.values(), summary.total),
+        "complementary": complementary_indicators(structures, year, total_of(figures.values())),
         "motives": {
             motive.code: {"total": counts[motive.code].total, "eligible": counts[motive.code].eligible}
             for motive in EXIT_MOTIVES
@@ -78,15 +78,14 @@ def _custom_rate(definition, counts) -> dict:
     }
 
 
-def complementary_indicators(structures, year: int, figures, salaries: int) -> dict:
+def complementary_indicators(structures, year: int, total: ExitFigures) -> dict:
     """Prescriber ratio, support hours and training per salarié (salariés = exits of the year),
-    from the `ExitFigures` of the year's motives. One query (the positionings)."""
-    figures = list(figures)
-    internal = float(sum(f.support_hours_internal for f in figures))
-    external = float(sum(f.support_hours_external for f in figures))
-    entries = sum(f.training_entries for f in figures)
-    actions = sum(f.training_support_actions for f in figures)
-    signed_statements = sum(f.signed_statements for f in figures)
+    from the year's `ExitFigures` added up. One query (the positionings)."""
+    salaries = total.count.total
+    internal = float(total.support_hours_internal)
+    external = float(total.support_hours_external)
+    entries = total.training_entries
+    actions = total.training_support_actions
 
     positionings = (
         PrescriberPositioning.objects.filter(structure__in=structures, year=year)
@@ -128,7 +127,7 @@ def complementary_indicators(structures, year: int, figures, salaries: int) -> d
             "entries_per_salarie": _rounded(safe_ratio(entries, salaries)),
             "support_actions_per_salarie": _rounded(safe_ratio(actions, salaries)),
         },
-        "signed_statements": signed_statements,
+        "signed_statements": total.signed_statements,
     }
 
 

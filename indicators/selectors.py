@@ -143,6 +143,12 @@ def exit_figures_by(records, *group_fields) -> dict:
     return dict(result)
 
 
+def total_of(figures) -> ExitFigures:
+    """The sum of some `ExitFigures` (a group's motives), zero for none."""
+    zero = ExitFigures(MotiveCount(), dict.fromkeys(FOLLOWUP_FIELDS, FollowupCount()), Decimal(0), Decimal(0), 0, 0, 0)
+    return sum(figures, zero)
+
+
 def counts_of(figures: dict) -> dict:
     """{motive: MotiveCount} out of {motive: ExitFigures}, for the rate functions."""
     return {motive: figure.count for motive, figure in figures.items()}
@@ -153,4 +159,4 @@ def followups_of(figures: dict, months: int) -> dict:
     return {motive: figure.followups[months] for motive, figure in figures.items()}
 
 
-__all__ = ["ExitRecord", "exit_counts", "exit_counts_by", "exit_figures_by"]
+__all__ = ["ExitRecord", "exit_counts", "exit_counts_by", "exit_figures_by", "total_of"]
