@@ -127,18 +127,23 @@ def reject(resource: Resource, *, by, reason: str, link: str = "") -> Resource:
     return locked
 
 
+def ensure_resubmittable(resource: Resource) -> None:
+    """Only a refused proposal is corrected and proposed again (ModerationError otherwise)."""
+    if not resource.is_rejected:
+        state = "déjà en attente de modération" if resource.is_proposed else resource.get_status_display()
+        raise ModerationError(
+            f"« {resource.title} » est {state} : seule une proposition refusée peut être corrigée et proposée "
+            "à nouveau."
+        )
+
+
 def resubmit(resource: Resource, *, by, link: str = "") -> Resource:
     """Send a refused proposal, with its corrections (the unsaved changes of `resource`), back to
     moderation, and tell its moderators. The refusal (reason, by, at) stays on the resource until the
     next decision, so the moderators see what was asked; publishing clears it, a new refusal replaces it."""
     with transaction.atomic():
         locked = Resource.objects.select_for_update().get(pk=resource.pk)
-        if locked.status != Resource.Status.REJECTED:
-            state = "déjà en attente de modération" if locked.is_proposed else locked.get_status_display()
-            raise ModerationError(
-                f"« {locked.title} » est {state} : seule une proposition refusée peut être corrigée et proposée "
-                "à nouveau."
-            )
+        ensure_resubmittable(locked)
         resource.status = Resource.Status.PROPOSED
         resource.proposed_at = timezone.now()
         resource.rejection_reason = locked.rejection_reason

@@ -8,7 +8,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .calculations import download_filename
 from .forms import RejectForm, ResourceFilterForm, ResourceForm, ResubmitForm
 from .models import Resource, network_label
-from .services import ModerationError, count_download, notify_moderators, publish, reject, resubmit
+from .services import (
+    ModerationError,
+    count_download,
+    ensure_resubmittable,
+    notify_moderators,
+    publish,
+    reject,
+    resubmit,
+)
 
 PAGE_SIZE = 20
 
@@ -198,13 +206,10 @@ def resubmit_resource(request, pk):
     resource = get_resource_for_user(request, pk)
     if not request.user.has_perm("toolbox.resubmit_resource", resource):
         raise PermissionDenied("Seule la personne qui a proposé l'outil peut le corriger.")
-    if not resource.is_rejected:
-        state = "déjà en attente de modération" if resource.is_proposed else resource.get_status_display()
-        messages.error(
-            request,
-            f"« {resource.title} » est {state} : seule une proposition refusée peut être corrigée et proposée "
-            "à nouveau.",
-        )
+    try:
+        ensure_resubmittable(resource)
+    except ModerationError as error:
+        messages.error(request, str(error))
         return redirect(resource)
     title = resource.title  # the form writes its values into the resource, even invalid ones
     form = ResubmitForm(data=request.POST or None, files=request.FILES or None, instance=resource, user=request.user)
