@@ -88,6 +88,11 @@ def regional_user():
 # planner estimates badly, scans the whole table in parallel, and the floor gets up to 3x slower
 # than the portal's own query: a flattering floor, so not the one measured.
 IN_REGION = "e.structure_id IN (SELECT id FROM dossiers_structure WHERE departement = ANY(%s))"
+# An eligible exit (DOMAIN.md), by hand: 3 months for ACI/EI (stored `eligible_from`), 150 hours for AI/ETTI.
+ELIGIBLE = (
+    "((s.kind IN ('ACI', 'EI') AND e.exit_date >= e.eligible_from) "
+    "OR (s.kind IN ('AI', 'ETTI') AND e.hours_worked >= 150))"
+)
 
 
 def floor_sql(year_from: int, year_to: int, departements: list[str], group: str = "e.structure_id"):
@@ -95,13 +100,9 @@ def floor_sql(year_from: int, year_to: int, departements: list[str], group: str 
     counted by `group` and motive (all, eligible, eligible in a full-time job) in one GROUP BY."""
     from indicators.models import ExitRecord
 
-    eligible = (
-        "((s.kind IN ('ACI', 'EI') AND e.exit_date >= e.eligible_from) "
-        "OR (s.kind IN ('AI', 'ETTI') AND e.hours_worked >= 150))"
-    )
     sql = f"""
-        SELECT {group}, e.exit_motive, count(*), count(*) FILTER (WHERE {eligible}),
-               count(*) FILTER (WHERE {eligible} AND e.full_time)
+        SELECT {group}, e.exit_motive, count(*), count(*) FILTER (WHERE {ELIGIBLE}),
+               count(*) FILTER (WHERE {ELIGIBLE} AND e.full_time)
         FROM {ExitRecord._meta.db_table} e JOIN dossiers_structure s ON s.id = e.structure_id
         WHERE {IN_REGION} AND e.exit_date BETWEEN %s AND %s
         GROUP BY {group}, e.exit_motive
@@ -229,18 +230,14 @@ def report_floor_sql(year: int, departements: list[str]) -> tuple[str, list]:
     from siae_portal.reference import DYNAMIC_CATEGORIES, EXIT_MOTIVES
 
     dynamic = ", ".join(f"'{m.code}'" for m in EXIT_MOTIVES if m.category in DYNAMIC_CATEGORIES)
-    eligible = (
-        "((s.kind IN ('ACI', 'EI') AND e.exit_date >= e.eligible_from) "
-        "OR (s.kind IN ('AI', 'ETTI') AND e.hours_worked >= 150))"
-    )
     followups = ", ".join(
-        f"count(*) FILTER (WHERE {eligible} AND e.situation_{m}_months <> ''), "
-        f"count(*) FILTER (WHERE {eligible} AND e.situation_{m}_months IN ({dynamic}))"
+        f"count(*) FILTER (WHERE {ELIGIBLE} AND e.situation_{m}_months <> ''), "
+        f"count(*) FILTER (WHERE {ELIGIBLE} AND e.situation_{m}_months IN ({dynamic}))"
         for m in (3, 6, 12)
     )
     sql = f"""
-        SELECT e.exit_motive, count(*), count(*) FILTER (WHERE {eligible}),
-               count(*) FILTER (WHERE {eligible} AND e.full_time), {followups},
+        SELECT e.exit_motive, count(*), count(*) FILTER (WHERE {ELIGIBLE}),
+               count(*) FILTER (WHERE {ELIGIBLE} AND e.full_time), {followups},
                sum(e.support_hours_internal), sum(e.support_hours_external), sum(e.training_entries),
                sum(e.training_support_actions), count(*) FILTER (WHERE e.signed_statement)
         FROM {ExitRecord._meta.db_table} e JOIN dossiers_structure s ON s.id = e.structure_id
