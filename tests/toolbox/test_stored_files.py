@@ -17,7 +17,7 @@ def stored_files(settings):
     return sorted(path.relative_to(media).as_posix() for path in media.rglob("*") if path.is_file())
 
 
-def test_deleting_a_resource_removes_its_file_after_the_commit(public_resource, settings):
+def test_deleting_a_resource_keeps_its_file_until_the_commit(public_resource, settings):
     path = Path(public_resource.file.path)
     assert path.exists()
     public_resource.delete()
