@@ -134,7 +134,7 @@ def regional_measures() -> list[Measure]:
     from accounts.models import User
     from dossiers.models import Structure
     from indicators import dashboards
-    from indicators.views_dashboards import TREND_YEARS
+    from indicators.views.dashboards import TREND_YEARS
 
     user = regional_user()
     year = dashboards.default_year()

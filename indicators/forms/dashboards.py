@@ -1,10 +1,12 @@
+"""Forms of the dashboards: the year, and the filters and sort of the structures' table."""
+
 from crispy_forms.helper import FormHelper
 from django import forms
 
 from dossiers.models import Network
 from siae_portal.reference import DEPARTEMENTS, STRUCTURE_KINDS, departement_label
 
-from .dashboards import default_year
+from ..dashboards import default_year
 
 SORT_CHOICES = [
     ("name", "Structure"),

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .forms_records import CustomRateDefinitionForm
-from .permissions import can_create_definitions, definitions_visible_to, get_definition_for_user
+from ..forms.definitions import CustomRateDefinitionForm
+from ..permissions import can_create_definitions, definitions_visible_to, get_definition_for_user
 
 
 @require_GET

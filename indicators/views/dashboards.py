@@ -12,8 +12,8 @@ from dossiers.selectors import get_structure_for_user
 from siae_portal.exports import export_response
 from siae_portal.reference import EXIT_CATEGORIES, TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE, departement_label
 
-from . import charts, dashboards
-from .forms_dashboards import SORT_CHOICES, DashboardFilterForm, YearForm
+from .. import charts, dashboards
+from ..forms.dashboards import SORT_CHOICES, DashboardFilterForm, YearForm
 
 CATEGORY_SHORT = [
     ("durable", "Durable"),

@@ -6,8 +6,8 @@ from django.views.decorators.http import require_GET
 
 from dossiers.models import Structure
 
-from .permissions import definitions_visible_to
-from .reports import ScopeError, build_report, parse_year, select_scope
+from ..permissions import definitions_visible_to
+from ..reports import ScopeError, build_report, parse_year, select_scope
 
 SCOPE_PARAMETERS = ("structure", "departement", "kind", "network")
 

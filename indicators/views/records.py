@@ -14,11 +14,11 @@ from dossiers.selectors import get_structure_for_user
 from siae_portal.exports import csv_response, export_response
 from siae_portal.reference import PRESCRIBERS, TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
 
-from .forms_records import ExitFilterForm, ExitRecordForm, ImportForm, PositioningFormSet
-from .importer import KNOWN_COLUMNS, ImportFailed, export_row, import_exits, text_cell
-from .models import ExitRecord, PrescriberPositioning
-from .permissions import definitions_visible_to
-from .reports import build_report, structure_scope
+from ..forms.records import ExitFilterForm, ExitRecordForm, ImportForm, PositioningFormSet
+from ..importer import KNOWN_COLUMNS, ImportFailed, export_row, import_exits, text_cell
+from ..models import ExitRecord, PrescriberPositioning
+from ..permissions import definitions_visible_to
+from ..reports import build_report, structure_scope
 
 PAGE_SIZE = 50
 EXPORT_CHUNK_SIZE = 2000
