@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -14,7 +16,7 @@ from siae_portal.reference import (
     PRESCRIBERS,
 )
 
-from .calculations import eligibility_date
+from .calculations import RateDefinition, eligibility_date
 
 ExitMotive = models.TextChoices("ExitMotive", [(m.code, (m.code, m.label)) for m in EXIT_MOTIVES])
 ExitCategory = models.TextChoices("ExitCategory", [(code, (code, label)) for code, label in EXIT_CATEGORIES])
@@ -47,11 +49,11 @@ class ExitRecordQuerySet(models.QuerySet):
 
         return self.filter(structure__in=Structure.objects.visible_to(user))
 
-    def in_year(self, year: int):
-        return self.filter(exit_date__year=year)
-
-    def eligible(self):
-        return self.filter(eligible_exit_q())
+    def in_years(self, first_year: int, last_year: int | None = None):
+        """The exits dated in `first_year` (or from `first_year` to `last_year`), both ends
+        included: a date range, so that the (structure, exit_date) index serves."""
+        last_year = first_year if last_year is None else last_year
+        return self.filter(exit_date__range=(date(first_year, 1, 1), date(last_year, 12, 31)))
 
 
 class ExitRecord(models.Model):
@@ -198,9 +200,7 @@ class CustomRateDefinition(models.Model):
     def __str__(self):
         return self.name
 
-    def as_definition(self):
-        from .calculations import RateDefinition
-
+    def as_definition(self) -> RateDefinition:
         return RateDefinition(
             code=f"custom-{self.pk}",
             label=self.name,
