@@ -4,8 +4,6 @@ in the database) through the pure rules of `calculations.py`."""
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Q
-
 from dossiers.models import Structure
 from siae_portal.reference import EXIT_CATEGORIES, EXIT_MOTIVES
 
@@ -25,7 +23,6 @@ from .calculations import (
     year_span,
 )
 from .models import CustomRateDefinition
-from .permissions import definitions_visible_to
 from .selectors import motive_counts, motive_figures, positioning_counts
 
 DASHBOARD_YEARS = 4
@@ -40,11 +37,7 @@ def default_year() -> int:
 def rate_definitions(user, structure=None) -> list[RateDefinition]:
     """The built-in definitions, then the active custom ones `user` sees (on a structure's
     dashboard, with those of the structure's networks). One query."""
-    visible = definitions_visible_to(user).filter(is_active=True)
-    condition = Q(pk__in=visible.values("pk"))
-    if structure is not None:
-        condition |= Q(network__structures=structure, is_active=True)
-    custom = CustomRateDefinition.objects.filter(condition).distinct().order_by("name", "pk")
+    custom = CustomRateDefinition.objects.visible_to(user, structure=structure).active().order_by("name", "pk")
     return [*BUILTIN_DEFINITIONS.values(), *(d.as_definition() for d in custom)]
 
 

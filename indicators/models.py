@@ -167,6 +167,34 @@ class PrescriberPositioning(models.Model):
         return f"{self.structure} {self.year} · {self.get_prescriber_display()}"
 
 
+class CustomRateDefinitionQuerySet(models.QuerySet):
+    def visible_to(self, user, *, structure=None, network_code: str | None = None):
+        """The definitions `user` sees: the portal-wide ones, those of its networks (advisor) and of
+        its structures' networks (SIAE staff, so they see what their network computes); all of them
+        for an administrator. Also those of `structure`'s networks (the structure's dashboard shows
+        what its networks compute, to whoever sees it) and of the network `network_code` (the
+        report of a network). `user=None` is no reader (the `indicators` command): the portal-wide
+        definitions, and those that `structure` or `network_code` add. Inactive ones included:
+        chain `.active()` for the rates to compute."""
+        scope = user.scope if user is not None else None
+        definitions = self.select_related("network", "created_by")
+        if scope is not None and scope.is_admin:
+            return definitions
+        condition = Q(network__isnull=True)
+        if scope is not None:
+            condition |= Q(network_id__in=scope.network_ids)
+            if scope.structure_ids:
+                condition |= Q(network__structures__in=scope.structure_ids)
+        if structure is not None:
+            condition |= Q(network__structures=structure)
+        if network_code:
+            condition |= Q(network__code=network_code)
+        return definitions.filter(condition).distinct()
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
 class CustomRateDefinition(models.Model):
     """A variant of the official rate that an advisor or an administrator defines, always shown
     beside the official rate (e.g. "emploi durable seulement à temps plein")."""
@@ -191,6 +219,8 @@ class CustomRateDefinition(models.Model):
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     is_active = models.BooleanField("active", default=True)
+
+    objects = CustomRateDefinitionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "définition de taux personnalisée"

@@ -1,5 +1,5 @@
 """Reads of the indicators app: the exit figures aggregated in SQL (handed to the pure functions
-of `calculations.py`) and the positionings.
+of `calculations.py`), the positionings, and the custom rate definitions a reader may open.
 
 The dashboards and reports count exits only through `motive_counts()` and `motive_figures()`:
 plain figures per group (structure, year, kind) and motive, whatever table they come from.
@@ -8,12 +8,13 @@ plain figures per group (structure, year, kind) and motive, whatever table they 
 from collections import defaultdict
 from decimal import Decimal
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db import connections
 from django.db.models import BooleanField, Count, ExpressionWrapper, Max, OuterRef, Q, Subquery, Sum
+from django.shortcuts import get_object_or_404
 
 from .calculations import DYNAMIC_MOTIVES, FOLLOWUP_MONTHS, ExitFigures, FollowupCount, MotiveCount
-from .models import ExitRecord, PrescriberPositioning, eligible_exit_q
+from .models import CustomRateDefinition, ExitRecord, PrescriberPositioning, eligible_exit_q
 
 DATE_PARTS = ("__year", "__quarter", "__month", "__week", "__day")
 FOLLOWUP_FIELDS = {months: f"situation_{months}_months" for months in FOLLOWUP_MONTHS}
@@ -59,6 +60,15 @@ def latest_exit_year(structures) -> int | None:
     last = ExitRecord.objects.filter(structure=OuterRef("pk")).order_by("-exit_date").values("exit_date")[:1]
     latest = structures.order_by().annotate(last_exit=Subquery(last)).aggregate(latest=Max("last_exit"))["latest"]
     return latest.year if latest else None
+
+
+def get_definition_for_user(request, pk, *, write=False):
+    """The custom rate definition `pk` if the user sees it (404 otherwise), and may change it when
+    `write` (403 otherwise)."""
+    definition = get_object_or_404(CustomRateDefinition.objects.visible_to(request.user), pk=pk)
+    if write and not request.user.has_perm("indicators.change_customratedefinition", definition):
+        raise PermissionDenied("Vous ne pouvez pas modifier cette définition.")
+    return definition
 
 
 def exit_counts_by(records, *group_fields) -> dict:

@@ -16,8 +16,7 @@ from siae_portal.reference import PRESCRIBERS, TARGET_DURABLE_RATE, TARGET_DYNAM
 
 from ..forms.records import ExitFilterForm, ExitRecordForm, ImportForm, PositioningFormSet
 from ..importer import KNOWN_COLUMNS, ImportFailed, export_row, import_exits, text_cell
-from ..models import ExitRecord, PrescriberPositioning
-from ..permissions import definitions_visible_to
+from ..models import CustomRateDefinition, ExitRecord, PrescriberPositioning
 from ..reports import build_report, structure_scope
 
 PAGE_SIZE = 50
@@ -56,7 +55,7 @@ def exit_list(request, structure_pk):
     report_year = selected_year or (years[0] if years else None)
     report = None
     if report_year:
-        definitions = definitions_visible_to(request.user).filter(is_active=True).order_by("name")
+        definitions = CustomRateDefinition.objects.visible_to(request.user).active().order_by("name")
         report = build_report(
             [structure.pk], report_year, scope=structure_scope(structure), custom_definitions=definitions
         )
