@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.timezone import localdate
 
-from siae_portal.reference import DEPARTEMENTS, STRUCTURE_KINDS, departement_label
+from siae_portal.reference import DEPARTEMENTS, FIRST_YEAR, LAST_YEAR, STRUCTURE_KINDS, departement_label
 from siae_portal.stored_files import delete_unreferenced_files
 
 from . import workflow
@@ -158,7 +158,9 @@ class Campaign(models.Model):
             models.CheckConstraint(
                 condition=Q(review_deadline__gte=models.F("opens_on")), name="campaign_review_after_opening"
             ),
-            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="campaign_year_plausible"),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR), name="campaign_year_plausible"
+            ),
         ]
 
     def __str__(self):

@@ -5,7 +5,7 @@ happens in SQL (a constant number of queries whatever the number of structures);
 pure functions of `calculations.py`.
 """
 
-from siae_portal.reference import DEPARTEMENTS, EXIT_MOTIVES, STRUCTURE_KINDS, departement_label
+from siae_portal.reference import DEPARTEMENTS, EXIT_MOTIVES, FIRST_YEAR, LAST_YEAR, STRUCTURE_KINDS, departement_label
 
 from .calculations import (
     BUILTIN_DEFINITIONS,
@@ -83,8 +83,8 @@ def parse_year(value) -> int:
         raise ScopeError(
             "Le paramètre « year » est obligatoire : une année sur quatre chiffres, par exemple 2009.", 400
         ) from None
-    if not 1990 <= year <= 2100:
-        raise ScopeError(f"L'année {year} est hors de la plage acceptée (1990 à 2100).", 400)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ScopeError(f"L'année {year} est hors de la plage acceptée ({FIRST_YEAR} à {LAST_YEAR}).", 400)
     return year
 
 

@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from dossiers.models import Network
-from siae_portal.reference import DEPARTEMENTS, STRUCTURE_KINDS, departement_label
+from siae_portal.reference import DEPARTEMENTS, FIRST_YEAR, STRUCTURE_KINDS, departement_label
 
 from ..dashboards import default_year
 
@@ -18,9 +18,6 @@ SORT_CHOICES = [
     ("uriae", "Taux URIAE"),
     ("durable", "Taux d'emploi durable"),
 ]
-
-
-FIRST_YEAR = 2000
 
 
 def year_choices():

@@ -6,7 +6,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.utils import timezone
 
-from siae_portal.reference import EXIT_MOTIVES, KINDS_ELIGIBLE_BY_HOURS, PRESCRIBERS
+from siae_portal.reference import ELIGIBILITY_HOURS, EXIT_MOTIVES, KINDS_ELIGIBLE_BY_HOURS, PRESCRIBERS
 from siae_portal.uploads import detect_file_type
 
 from ..importer import MAX_FILE_SIZE
@@ -54,10 +54,9 @@ class ExitRecordForm(forms.ModelForm):
         self.fields["exit_date"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
         if structure.kind in KINDS_ELIGIBLE_BY_HOURS:
             self.fields["hours_worked"].required = True
-            self.fields[
-                "hours_worked"
-            ].help_text = (
-                f"Obligatoire pour une structure de type {structure.kind} : une sortie compte à partir de 150 heures."
+            self.fields["hours_worked"].help_text = (
+                f"Obligatoire pour une structure de type {structure.kind} : "
+                f"une sortie compte à partir de {ELIGIBILITY_HOURS} heures."
             )
         else:
             self.fields["hours_worked"].help_text = "Facultatif pour une structure de type " + structure.kind + "."

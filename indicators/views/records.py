@@ -11,7 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dossiers.selectors import get_structure_for_user
 from siae_portal.exports import csv_response, export_response
-from siae_portal.reference import PRESCRIBERS, TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
+from siae_portal.reference import (
+    ELIGIBILITY_RULE,
+    FIRST_YEAR,
+    PRESCRIBERS,
+    TARGET_DURABLE_RATE,
+    TARGET_DYNAMIC_RATE,
+)
 
 from ..calculations import PrescriberCount, safe_ratio
 from ..forms.records import ExitFilterForm, ExitRecordForm, ImportForm, PositioningFormSet
@@ -77,6 +83,7 @@ def exit_list(request, structure_pk):
             "report_year": report_year,
             "positionings_year": report_year or timezone.localdate().year,
             "targets": {"dynamic": TARGET_DYNAMIC_RATE, "durable": TARGET_DURABLE_RATE},
+            "eligibility_rule": ELIGIBILITY_RULE,
         },
     )
 
@@ -230,6 +237,6 @@ def positionings(request, structure_pk, year):
             "total_positioned": total_positioned,
             "total_hired": total_hired,
             "total_ratio": safe_ratio(total_hired, total_positioned),
-            "years": range(timezone.localdate().year, 2004, -1),
+            "years": range(timezone.localdate().year, FIRST_YEAR - 1, -1),
         },
     )

@@ -187,6 +187,14 @@ def test_hours_are_required_for_an_ai(client, portal_admin):
     assert str(ExitRecord.objects.get().hours_worked) == "151.50"
 
 
+def test_the_eligibility_thresholds_are_spelled_out(client, portal_admin, structure, worked_example):
+    client.force_login(portal_admin)
+    form = client.get(reverse("indicators:exit_create", args=[StructureFactory(kind="ETTI").pk])).text
+    assert "Obligatoire pour une structure de type ETTI : une sortie compte à partir de 150 heures." in form
+    listing = client.get(reverse("indicators:exit_list", args=[structure.pk])).text
+    assert "dont éligibles (3 mois ACI/EI, 150 heures AI/ETTI)" in listing
+
+
 def test_list_filters_and_shows_the_rates(client, reader, structure, worked_example):
     ExitRecord.objects.create(
         structure=structure, reference="OLD", entry_date=date(2007, 1, 1), exit_date=date(2007, 12, 31),
