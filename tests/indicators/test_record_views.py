@@ -329,6 +329,18 @@ def test_positionings_formset_updates_deletes_and_validates(client, editor, read
     assert "<input" not in page.split("<table")[1]
 
 
+def test_detail_of_a_record_without_history(client, editor, structure):
+    """The demo seeds bulk-insert their exits: no history entry, and the page still opens."""
+    from tests.indicators.dashboard_data import make_exits
+
+    (record,) = make_exits(structure, 2009, ["chomage"])
+    assert not record.history.exists()
+    client.force_login(editor)
+    response = client.get(reverse("indicators:exit_detail", args=[structure.pk, record.pk]))
+    assert response.status_code == 200
+    assert response.context["history"] == []
+
+
 def test_detail_history_has_a_constant_number_of_queries(
     client, editor, structure, record, django_assert_max_num_queries
 ):
