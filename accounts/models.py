@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from dossiers.validators import validate_departement
 from siae_portal.reference import DEPARTEMENTS
+from siae_portal.validators import validate_departement
 
 
 class UserManager(BaseUserManager):

@@ -6,9 +6,9 @@ from django.utils.safestring import mark_safe
 
 from siae_portal.reference import DEPARTEMENTS, STRUCTURE_KINDS, departement_label
 from siae_portal.uploads import ACCEPTED_LABEL, MAX_UPLOAD_SIZE, megabytes, validate_upload
+from siae_portal.validators import normalize_siret
 
 from .models import Dossier, Question, Structure
-from .validators import normalize_siret
 
 # Fields that decide who sees the structure (département, networks) or come from the convention.
 IDENTITY_FIELDS = ["siret", "kind", "departement", "networks", "insertion_posts_etp"]

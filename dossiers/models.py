@@ -4,10 +4,10 @@ from django.utils.timezone import localdate
 
 from siae_portal.reference import DEPARTEMENTS, STRUCTURE_KINDS, departement_label
 from siae_portal.stored_files import delete_unreferenced_files
+from siae_portal.validators import normalize_siret, validate_departement, validate_siret
 
 from . import workflow
 from .calculations import Deadline
-from .validators import normalize_siret, validate_departement, validate_siret
 
 StructureKind = models.TextChoices("StructureKind", [(code, (code, label)) for code, label in STRUCTURE_KINDS])
 
