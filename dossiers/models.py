@@ -36,11 +36,7 @@ class StructureQuerySet(models.QuerySet):
             return self.none()
         condition = Q(pk__in=scope.structure_ids) | Q(departement__in=scope.departements)
         if scope.network_ids:
-            condition |= Q(
-                pk__in=Structure.networks.through.objects.filter(network_id__in=scope.network_ids).values(
-                    "structure_id"
-                )
-            )
+            condition |= Q(pk__in=structure_ids_in_networks(scope.network_ids))
         return self.filter(condition)
 
     def search(self, text):
@@ -120,6 +116,20 @@ class Structure(models.Model):
     def siret_display(self):
         s = self.siret
         return f"{s[:3]} {s[3:6]} {s[6:9]} {s[9:]}"
+
+
+# Who belongs to which network is the table behind `Structure.networks`: these two subqueries read
+# it directly (no join on the structures or networks, no duplicate row), for `pk__in=`-style filters.
+
+
+def structure_ids_in_networks(network_ids):
+    """Subquery: the ids of the structures that belong to at least one of `network_ids`."""
+    return Structure.networks.through.objects.filter(network_id__in=network_ids).values("structure_id")
+
+
+def network_ids_of_structures(structure_ids):
+    """Subquery: the ids of the networks that at least one of `structure_ids` belongs to."""
+    return Structure.networks.through.objects.filter(structure_id__in=structure_ids).values("network_id")
 
 
 # --- Campaigns, questionnaires and dossiers ---------------------------------------------------
@@ -262,11 +272,7 @@ class DossierQuerySet(models.QuerySet):
         if scope.departements:
             condition |= Q(structure__departement__in=scope.departements, status__in=workflow.AGENT_VISIBLE_STATUSES)
         if scope.network_ids:
-            condition |= Q(
-                structure_id__in=Structure.networks.through.objects.filter(network_id__in=scope.network_ids).values(
-                    "structure_id"
-                )
-            )
+            condition |= Q(structure_id__in=structure_ids_in_networks(scope.network_ids))
         return self.filter(condition)
 
     def transmitted(self):

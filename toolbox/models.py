@@ -8,7 +8,7 @@ from django.db.models import F, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 
-from dossiers.models import AXIS_LABELS, Network, Structure
+from dossiers.models import AXIS_LABELS, Network, Structure, network_ids_of_structures, structure_ids_in_networks
 from siae_portal.reference import STRUCTURE_KINDS
 from siae_portal.stored_files import delete_unreferenced_files
 from siae_portal.uploads import UploadValidator
@@ -67,8 +67,9 @@ def member_of_network_condition(user, field):
     """Q object: `field` (a network) is one the user belongs to, as an advisor of that network or as
     staff of a structure of that network. Runs no query by itself (a subquery)."""
     scope = user.scope
-    through = Structure.networks.through.objects.filter(structure_id__in=scope.structure_ids)
-    return Q(**{f"{field}__in": scope.network_ids}) | Q(**{f"{field}__in": through.values("network_id")})
+    return Q(**{f"{field}__in": scope.network_ids}) | Q(
+        **{f"{field}__in": network_ids_of_structures(scope.structure_ids)}
+    )
 
 
 class ResourceQuerySet(models.QuerySet):
@@ -93,10 +94,7 @@ class ResourceQuerySet(models.QuerySet):
 
     @staticmethod
     def _moderation_condition(network_ids):
-        network_structures = Structure.networks.through.objects.filter(network_id__in=network_ids)
-        return Q(provider_network__in=network_ids) | Q(
-            provider_structure__in=network_structures.values("structure_id")
-        )
+        return Q(provider_network__in=network_ids) | Q(provider_structure__in=structure_ids_in_networks(network_ids))
 
     def moderable_by(self, user):
         """Resources whose moderation belongs to the user: all for admins, those of its networks (and of
