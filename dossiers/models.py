@@ -194,15 +194,18 @@ class Campaign(models.Model):
             raise ValidationError(errors)
 
 
+class AnswerType(models.TextChoices):
+    LONG_TEXT = "long_text", "texte long"
+    SHORT_TEXT = "short_text", "texte court"
+    YES_NO = "yes_no", "oui / non"
+    NUMBER = "number", "nombre"
+    DATE = "date", "date"
+    CHOICE = "choice", "un choix parmi des options"
+    FILE = "file", "pièce jointe"
+
+
 class Question(models.Model):
-    class AnswerType(models.TextChoices):
-        LONG_TEXT = "long_text", "texte long"
-        SHORT_TEXT = "short_text", "texte court"
-        YES_NO = "yes_no", "oui / non"
-        NUMBER = "number", "nombre"
-        DATE = "date", "date"
-        CHOICE = "choice", "un choix parmi des options"
-        FILE = "file", "pièce jointe"
+    AnswerType = AnswerType
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="questions", verbose_name="campagne")
     axis = models.PositiveSmallIntegerField("axe", choices=AXIS_CHOICES)
@@ -229,10 +232,7 @@ class Question(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "code"], name="question_code_unique_in_campaign"),
             models.CheckConstraint(condition=Q(axis__gte=1, axis__lte=4), name="question_axis_1_to_4"),
-            models.CheckConstraint(
-                condition=Q(answer_type__in=["long_text", "short_text", "yes_no", "number", "date", "choice", "file"]),
-                name="question_answer_type_valid",
-            ),
+            models.CheckConstraint(condition=Q(answer_type__in=AnswerType.values), name="question_answer_type_valid"),
         ]
 
     def __str__(self):
@@ -288,15 +288,14 @@ class DossierQuerySet(models.QuerySet):
         )
 
 
+# Built from the workflow's table (members DRAFT, IN_REVIEW... named after their value).
+DossierStatus = models.TextChoices(
+    "DossierStatus", [(status.value.upper(), (status.value, status.label)) for status in workflow.STATUS_TABLE]
+)
+
+
 class Dossier(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "brouillon"
-        IN_REVIEW = "in_review", "en relecture par le réseau"
-        CHANGES_REQUESTED = "changes_requested", "modifications demandées"
-        APPROVED = "approved", "validé par le réseau"
-        SUBMITTED = "submitted", "transmis à la DDTEFP"
-        COMPLEMENT_REQUESTED = "complement_requested", "complément demandé"
-        ACKNOWLEDGED = "acknowledged", "reçu complet"
+    Status = DossierStatus
 
     structure = models.ForeignKey(
         Structure, on_delete=models.PROTECT, related_name="dossiers", verbose_name="structure"
@@ -320,20 +319,7 @@ class Dossier(models.Model):
         ordering = ["-campaign__year", "structure__name"]
         constraints = [
             models.UniqueConstraint(fields=["structure", "campaign"], name="one_dossier_per_campaign"),
-            models.CheckConstraint(
-                condition=Q(
-                    status__in=[
-                        "draft",
-                        "in_review",
-                        "changes_requested",
-                        "approved",
-                        "submitted",
-                        "complement_requested",
-                        "acknowledged",
-                    ]
-                ),
-                name="dossier_status_valid",
-            ),
+            models.CheckConstraint(condition=Q(status__in=DossierStatus.values), name="dossier_status_valid"),
         ]
 
     def __str__(self):
@@ -347,6 +333,10 @@ class Dossier(models.Model):
     @property
     def is_editable_status(self) -> bool:
         return self.status in workflow.EDITABLE_STATUSES
+
+    @property
+    def status_badge(self) -> str:
+        return workflow.STATUS_BADGES[self.status]
 
     def submission_deadline(self, today=None) -> Deadline:
         return workflow.submission_deadline(self.status, self.campaign.submission_deadline, today or localdate())

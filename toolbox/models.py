@@ -148,12 +148,26 @@ class ResourceQuerySet(models.QuerySet):
         return self.select_related("provider_network", "provider_structure", "restricted_to")
 
 
-class Resource(models.Model):
-    class Status(models.TextChoices):
-        PROPOSED = "proposed", "proposée"
-        PUBLISHED = "published", "publiée"
-        REJECTED = "rejected", "refusée"
+class ResourceStatus(models.TextChoices):
+    PROPOSED = "proposed", "proposée"
+    PUBLISHED = "published", "publiée"
+    REJECTED = "rejected", "refusée"
 
+    @property
+    def badge(self) -> str:
+        """The Bootstrap class of its badge, the same on every page."""
+        return RESOURCE_STATUS_BADGES[self]
+
+
+RESOURCE_STATUS_BADGES = {
+    ResourceStatus.PROPOSED: "text-bg-info",
+    ResourceStatus.PUBLISHED: "text-bg-success",
+    ResourceStatus.REJECTED: "text-bg-danger",
+}
+
+
+class Resource(models.Model):
+    Status = ResourceStatus
     Axis = Axis
     Category = Category
 
@@ -257,19 +271,19 @@ class Resource(models.Model):
                 name="resource_category_valid",
                 violation_error_message="Choisissez une catégorie.",
             ),
+            models.CheckConstraint(condition=Q(status__in=ResourceStatus.values), name="resource_status_valid"),
             models.CheckConstraint(
-                condition=Q(status__in=["proposed", "published", "rejected"]), name="resource_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                condition=~Q(status=ResourceStatus.REJECTED) | ~Q(rejection_reason=""),
                 name="resource_rejection_has_reason",
                 violation_error_message="Un refus doit être motivé.",
             ),
             models.CheckConstraint(
-                condition=Q(status="proposed") | Q(moderated_at__isnull=False), name="resource_moderation_dated"
+                condition=Q(status=ResourceStatus.PROPOSED) | Q(moderated_at__isnull=False),
+                name="resource_moderation_dated",
             ),
             models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False), name="resource_publication_dated"
+                condition=~Q(status=ResourceStatus.PUBLISHED) | Q(published_at__isnull=False),
+                name="resource_publication_dated",
             ),
         ]
         indexes = [models.Index(fields=["status", "axis"], name="resource_status_axis")]
@@ -346,6 +360,10 @@ class Resource(models.Model):
     @property
     def axis_short_label(self):
         return Axis(self.axis).short_label
+
+    @property
+    def status_badge(self) -> str:
+        return ResourceStatus(self.status).badge
 
     @property
     def is_published(self):
