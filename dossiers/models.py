@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.timezone import localdate
 
-from siae_portal.reference import DEPARTEMENTS, STRUCTURE_KINDS, departement_label
+from siae_portal.reference import DEPARTEMENT_CHOICES, STRUCTURE_KINDS
 from siae_portal.stored_files import delete_unreferenced_files
 from siae_portal.validators import normalize_siret, validate_departement, validate_siret
 
@@ -66,7 +66,7 @@ class Structure(models.Model):
     departement = models.CharField(
         "département",
         max_length=3,
-        choices=[(code, departement_label(code)) for code in DEPARTEMENTS],
+        choices=DEPARTEMENT_CHOICES,
         validators=[validate_departement],
         db_index=True,
     )
@@ -88,9 +88,7 @@ class Structure(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(insertion_posts_etp__gte=0), name="structure_posts_not_negative"),
-            models.CheckConstraint(
-                condition=Q(kind__in=[code for code, _ in STRUCTURE_KINDS]), name="structure_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=StructureKind.values), name="structure_kind_valid"),
         ]
 
     def __str__(self):
