@@ -14,6 +14,9 @@ from dossiers.questionnaires import QuestionnaireInvalid, read_questionnaire
 
 pytestmark = pytest.mark.django_db
 
+DEMO_2009 = settings.BASE_DIR / "demo" / "data" / "questionnaire-2009.json"
+
+
 def questionnaire(**changes):
     document = {
         "year": 2010,
@@ -120,6 +123,16 @@ def test_loading_again_adds_only_the_new_codes_and_keeps_the_others(tmp_path):
     assert campaign.questions.get(code="presentation").label == "Présentez votre structure."
     assert campaign.questions.count() == 4
     assert "0 question(s) ajoutée(s), 4 déjà présente(s)" in load(path)
+
+
+def test_the_demo_questionnaire_is_a_file_an_administrator_can_load(tmp_path):
+    out = load(DEMO_2009)
+    assert "32 question(s) ajoutée(s)" in out
+    campaign = Campaign.objects.get(year=2009)
+    assert {q.axis for q in campaign.questions.all()} == {1, 2, 3, 4}
+    assert [q.order for q in campaign.questions.order_by("order")] == list(range(1, 33))
+    for question in campaign.questions.all():
+        question.full_clean()
 
 
 @pytest.mark.parametrize(
