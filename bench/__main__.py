@@ -58,7 +58,7 @@ def ensure_database(database_url: str) -> None:
 def prepare() -> None:
     from django.core.management import call_command
 
-    from indicators.demo_national import is_seeded
+    from demo.national import is_seeded
 
     call_command("migrate", verbosity=0)
     if not is_seeded():

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "dossiers",
     "indicators",
     "toolbox",
+    "demo",
 ]
 
 MIDDLEWARE = [

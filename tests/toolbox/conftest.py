@@ -1,8 +1,8 @@
 import pytest
 
+from demo.generators import demo_pdf
 from tests.personas import ROLES  # noqa: F401  (re-exported for the test modules)
 from tests.toolbox.factories import ResourceFactory
-from toolbox.demo import demo_pdf
 
 # Members of URIAE: staff of "structure" (Nord Recyclage, URIAE), the URIAE advisor; admins see all.
 URIAE_MEMBERS = {"editor", "reader", "advisor", "portal_admin"}

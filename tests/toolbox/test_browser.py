@@ -8,8 +8,8 @@ from django.core import mail
 from django.db import connection
 from playwright.sync_api import expect
 
+from demo.generators import demo_pdf
 from tests.personas import PASSWORD
-from toolbox.demo import demo_pdf
 from toolbox.models import Resource
 
 
