@@ -8,27 +8,26 @@ import pytest
 from dossiers.models import Structure
 from indicators.models import CustomRateDefinition, ExitRecord, PrescriberPositioning
 from indicators.reports import build_report
+from tests.domain_doc import table
 from tests.factories import StructureFactory
 from tests.indicators.conftest import add_worked_example
 
-# Situations observed at 3, 6 and 12 months, by the reference of docs/domain.md's table ("" unknown).
-SITUATIONS = {
-    "EX-000": ("cdi_non_aide", "cdi_non_aide", "cdi_non_aide"),
-    "EX-001": ("cdi_non_aide", "cdi_non_aide", "cdi_non_aide"),
-    "EX-002": ("cdi_non_aide", "cdi_non_aide", "cdi_non_aide"),
-    "EX-003": ("cdd_6m_plus", "cdi_non_aide", "cdi_non_aide"),
-    "EX-004": ("contrat_aide", "chomage", ""),
-    "EX-005": ("cdd_moins_6m", "contrat_aide", ""),
-    "EX-006": ("cdd_moins_6m", "", ""),
-    "EX-007": ("formation_qualifiante", "formation_qualifiante", "cdd_moins_6m"),
-    "EX-008": ("formation_qualifiante", "formation_qualifiante", ""),
-    "EX-009": ("formation_qualifiante", "chomage", ""),
-    "EX-010": ("cdd_moins_6m", "cdd_moins_6m", "chomage"),
-    "EX-011": ("chomage", "chomage", ""),
-    "EX-012": ("chomage", "", ""),
-    "EX-018": ("", "cdi_non_aide", ""),  # the congé de longue durée: a retrait, left out
-    "EX-SHORT": ("cdi_non_aide", "", ""),  # not eligible: left out
-}
+
+def example_rows() -> dict[str, tuple[str, ...]]:
+    """{reference: (exit motive, situation at 3, 6, 12 months)} from the document's table ("" unknown)."""
+    rows = {}
+    for references, motive, _category, *situations in table("## 8. Exemple chiffré"):
+        if " à " in references:
+            first, last = (int(ref.removeprefix("EX-")) for ref in references.split(" à "))
+            names = [f"EX-{n:03d}" for n in range(first, last + 1)]
+        else:
+            names = [ref.strip() for ref in references.split(",")]
+        for name in names:
+            rows[name] = (motive.split()[0], *("" if s == "—" else s for s in situations))
+    return rows
+
+
+EXAMPLE = example_rows()
 MET_OUTSIDE = {f"EX-{n:03d}" for n in range(10)}  # 6 hours with outside interlocutors each
 TRAINED = {"EX-007", "EX-008", "EX-009"}  # one entry into training each
 PREPARED = {"EX-004", "EX-010", "EX-011", "EX-012", "EX-013"}  # two actions toward training each
@@ -40,7 +39,7 @@ def report(db):
     structure = StructureFactory(name="Atelier exemple", kind=Structure.Kind.ACI)
     add_worked_example(structure)
     for record in ExitRecord.objects.filter(structure=structure):
-        three, six, twelve = SITUATIONS.get(record.reference, ("", "", ""))
+        _motive, three, six, twelve = EXAMPLE[record.reference]
         record.situation_3_months, record.situation_6_months, record.situation_12_months = three, six, twelve
         record.support_hours_internal = Decimal(40)
         record.support_hours_external = Decimal(6) if record.reference in MET_OUTSIDE else Decimal(0)
@@ -64,16 +63,17 @@ def percent(rate: dict) -> tuple:
     return rate["numerator"], rate["denominator"], round(rate["rate"] * 100, 1)
 
 
-def test_the_counts(report):
-    assert report["exits"] == {
-        "total": 20,
-        "eligible": 19,
-        "retraits": 2,
-        "durable": 4,
-        "transition": 3,
-        "positive": 3,
-        "other": 7,
+def test_the_table_is_the_worked_example_of_the_tests(db):
+    records = add_worked_example(StructureFactory(kind=Structure.Kind.ACI))
+    assert {record.reference: record.exit_motive for record in records} == {
+        reference: row[0] for reference, row in EXAMPLE.items()
     }
+
+
+def test_the_counts(report):
+    exits = report["exits"]
+    counts = ("total", "eligible", "durable", "transition", "positive", "other", "retraits")
+    assert tuple(exits[name] for name in counts) == (20, 19, 4, 3, 3, 7, 2)
 
 
 def test_the_three_rates(report):

@@ -3,7 +3,6 @@ permission it points at exists (its worked example is recomputed in tests/indica
 
 import importlib
 import re
-from pathlib import Path
 
 import pytest
 import rules
@@ -12,9 +11,8 @@ from dossiers import workflow
 from dossiers.emails import RECIPIENTS
 from dossiers.models import Dossier
 from siae_portal.reference import EXIT_CATEGORIES, EXIT_MOTIVES
+from tests.domain_doc import DOC, ROOT, table
 
-ROOT = Path(__file__).resolve().parents[2]
-DOC = (ROOT / "docs" / "domain.md").read_text(encoding="utf-8")
 # The short module names the document uses (it says so in its introduction).
 SHORT_NAMES = {
     "reference": "siae_portal.reference",
@@ -26,16 +24,6 @@ SHORT_NAMES = {
     "reports": "indicators.reports",
 }
 APPS = ("accounts", "dossiers", "indicators", "toolbox", "siae_portal")
-
-
-def table(title: str) -> list[list[str]]:
-    """The rows of the first Markdown table after the heading `title`, cells without backticks."""
-    section = DOC.split(f"\n{title}\n", 1)[1].splitlines()
-    start = next(n for n, line in enumerate(section) if line.startswith("|"))
-    end = next(n for n in range(start, len(section)) if not section[n].startswith("|"))
-    header, rule, *rows = section[start:end]
-    assert set(rule) <= set("|- ")
-    return [[cell.strip().replace("`", "") for cell in line.strip("|").split("|")] for line in rows]
 
 
 def codes(cell: str) -> set[str]:

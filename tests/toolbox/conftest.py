@@ -85,3 +85,13 @@ def form_data(resource, **overrides):
 
 def resubmit_url(resource):
     return reverse("toolbox:resubmit", args=[resource.pk])
+
+
+def publish_in_admin(client, admin, resource):
+    """Publish `resource` through the admin's action, as `admin`; the page it leads to."""
+    client.force_login(admin)
+    return client.post(
+        reverse("admin:toolbox_resource_changelist"),
+        {"action": "publish_proposals", "_selected_action": [resource.pk]},
+        follow=True,
+    )

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from siae_portal.emails import NOT_SENT_WARNING, MailNotSent
-from tests.toolbox.conftest import REASON, form_data, resubmit_url
+from tests.toolbox.conftest import REASON, form_data, publish_in_admin, resubmit_url
 from toolbox.models import Resource
 from toolbox.services import publish
 
@@ -38,17 +38,9 @@ def test_refusal(client, advisor, proposal, mail_server_down):
     assert shown(response) == [NOT_SENT_WARNING, "« Modèle de livret d'accueil » est refusée."]
 
 
-def test_proposal(client, editor, structure, advisor, mail_server_down):
+def test_proposal(client, editor, proposal, advisor, mail_server_down):
     client.force_login(editor)
-    data = {
-        "title": "Fiche de liaison",
-        "summary": "Pour le référent RMI.",
-        "axis": "2",
-        "category": "accompagnement",
-        "kinds": ["EI"],
-        "provider": f"structure:{structure.pk}",
-        "url": "https://outils.example.org/liaison",
-    }
+    data = form_data(proposal, title="Fiche de liaison", url="https://outils.example.org/liaison")
     response = client.post(reverse("toolbox:propose"), data, follow=True)
     resource = Resource.objects.get(title="Fiche de liaison")
     assert resource.is_proposed and resource.proposed_by == editor
@@ -66,11 +58,6 @@ def test_resubmission(client, editor, refused, mail_server_down):
 
 
 def test_admin_action(client, portal_admin, proposal, mail_server_down):
-    client.force_login(portal_admin)
-    response = client.post(
-        reverse("admin:toolbox_resource_changelist"),
-        {"action": "publish_proposals", "_selected_action": [proposal.pk]},
-        follow=True,
-    )
+    response = publish_in_admin(client, portal_admin, proposal)
     assert Resource.objects.get(pk=proposal.pk).is_published
     assert shown(response) == ["1 proposition(s) publiée(s).", NOT_SENT_WARNING]

@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tests.toolbox.conftest import ROLES
+from tests.toolbox.conftest import ROLES, publish_in_admin
 from tests.toolbox.factories import ResourceFactory
 from toolbox.models import Resource
 from toolbox.services import ModerationError, publish, reject
@@ -222,12 +222,7 @@ def test_concurrent_downloads_are_all_counted(public_resource):
 
 
 def test_admin_action_publishes_through_the_service(client, portal_admin, proposal, editor):
-    client.force_login(portal_admin)
-    response = client.post(
-        reverse("admin:toolbox_resource_changelist"),
-        {"action": "publish_proposals", "_selected_action": [proposal.pk]},
-        follow=True,
-    )
+    response = publish_in_admin(client, portal_admin, proposal)
     assert "1 proposition(s) publiée(s)." in response.text
     proposal.refresh_from_db()
     assert proposal.is_published and proposal.moderated_by == portal_admin
