@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from accounts.models import Membership, User
 from siae_portal.reference import NETWORKS
+from siae_portal.validators import luhn_is_valid
 
 from .models import Network, Structure
-from .validators import luhn_is_valid
 
 DEMO_PASSWORD = "demo-siae-2009"
 

@@ -3,7 +3,6 @@ add / edit / delete with history, import, and the positionings per prescriber. R
 editors and administrators write."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dossiers.selectors import get_structure_for_user
 from siae_portal.exports import csv_response, export_response
+from siae_portal.pagination import TABLE_PAGE_SIZE, paginate
 from siae_portal.reference import PRESCRIBERS, TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
 
 from .forms_records import ExitFilterForm, ExitRecordForm, ImportForm, PositioningFormSet
@@ -20,7 +20,6 @@ from .models import ExitRecord, PrescriberPositioning
 from .permissions import definitions_visible_to
 from .reports import build_report, structure_scope
 
-PAGE_SIZE = 50
 EXPORT_CHUNK_SIZE = 2000
 MAX_ERRORS_SHOWN = 500
 
@@ -52,7 +51,7 @@ def exit_list(request, structure_pk):
     )
     if download:
         return download
-    page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filtered, TABLE_PAGE_SIZE)
     report_year = selected_year or (years[0] if years else None)
     report = None
     if report_year:

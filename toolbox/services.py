@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Membership, User
-from dossiers.models import Structure
+from dossiers.models import network_ids_of_structures
 from siae_portal import emails
 
 from .models import Resource
@@ -22,9 +22,7 @@ def moderators_of(resource: Resource):
     if resource.provider_network_id:
         network_ids = [resource.provider_network_id]
     else:
-        network_ids = Structure.networks.through.objects.filter(structure_id=resource.provider_structure_id).values(
-            "network_id"
-        )
+        network_ids = network_ids_of_structures([resource.provider_structure_id])
     advisors = User.objects.filter(
         is_active=True,
         memberships__is_active=True,
