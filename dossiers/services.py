@@ -182,7 +182,7 @@ def apply_transition(
 ) -> Dossier:
     """Move the dossier through transition `name`. PermissionDenied when the user may not make it
     from this state; TransitionRefused (French reasons) when its conditions are not met;
-    emails.MailNotSent when the transition is done and logged but its e-mails could not leave."""
+    siae_portal.emails.MailNotSent when the transition is done and logged but its e-mails could not leave."""
     transition = workflow.TRANSITIONS.get(name)
     if transition is None:
         raise PermissionDenied("Action inconnue.")

@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from siae_portal.emails import MailNotSent, portal_url, warn_not_sent
 from siae_portal.exports import csv_response
 from siae_portal.pagination import LIST_PAGE_SIZE, paginate, querystring_without_page
 
 from .calculations import UNCHANGED, diff_snapshots, overall_progress, progress_by_axis
-from .emails import MailNotSent
 from .forms import AxisCommentForm, AxisForm, DossierFilterForm, StructureFilterForm, StructureForm, TransitionForm
 from .models import AXIS_LABELS, Campaign, Dossier, Network, Structure
 from .rules import dossier_roles
@@ -245,18 +245,14 @@ def dossier_transition(request, pk, name):
             name,
             request.user,
             comment=form.cleaned_data.get("comment", ""),
-            base_url=request.build_absolute_uri("/").rstrip("/"),
+            base_url=portal_url(request),
         )
     except TransitionRefused as refused:
         for error in refused.errors:
             messages.error(request, error)
         return redirect(dossier)
     except MailNotSent:
-        messages.warning(
-            request,
-            "Le message prévenant les personnes concernées n'a pas pu être envoyé (serveur de messagerie "
-            "indisponible) : pensez à les prévenir vous-même.",
-        )
+        warn_not_sent(request)
     dossier.refresh_from_db()
     messages.success(request, f"C'est fait : le dossier est maintenant « {dossier.get_status_display()} ».")
     if not Dossier.objects.visible_to(request.user).filter(pk=dossier.pk).exists():

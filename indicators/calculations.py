@@ -1,4 +1,4 @@
-"""The dynamic exit rate rules (DOMAIN.md), as pure functions over plain values.
+"""The dynamic exit rate rules (docs/domain.md), as pure functions over plain values.
 
 No Django here: the ORM only fetches counts (see `selectors.py`), these functions decide.
 """

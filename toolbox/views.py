@@ -4,6 +4,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from siae_portal.emails import MailNotSent, portal_url, warn_not_sent
 from siae_portal.pagination import CARD_PAGE_SIZE, paginate, querystring_without_page
 
 from .calculations import download_filename
@@ -120,7 +121,10 @@ def propose(request):
     form = ResourceForm(data=request.POST or None, files=request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         resource = form.save()
-        notify_moderators(resource, link=request.build_absolute_uri(resource.get_absolute_url()))
+        try:
+            notify_moderators(resource, base_url=portal_url(request))
+        except MailNotSent:
+            warn_not_sent(request)
         messages.success(
             request,
             f"Merci ! Votre proposition « {resource.title} » a été transmise : elle sera visible de tous "
@@ -162,11 +166,13 @@ def moderation_queue(request):
 def publish_resource(request, pk):
     resource = get_resource_for_user(request, pk, moderate=True)
     try:
-        publish(resource, by=request.user, link=request.build_absolute_uri(resource.get_absolute_url()))
+        publish(resource, by=request.user, base_url=portal_url(request))
     except ModerationError as error:
         messages.error(request, str(error))
-    else:
-        messages.success(request, f"« {resource.title} » est publiée dans la boîte à outils.")
+        return redirect(resource)
+    except MailNotSent:
+        warn_not_sent(request)
+    messages.success(request, f"« {resource.title} » est publiée dans la boîte à outils.")
     return redirect(resource)
 
 
@@ -179,16 +185,15 @@ def reject_resource(request, pk):
     form = RejectForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            reject(
-                resource,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                link=request.build_absolute_uri(resource.get_absolute_url()),
-            )
+            reject(resource, by=request.user, reason=form.cleaned_data["reason"], base_url=portal_url(request))
         except ModerationError as error:
             messages.error(request, str(error))
             return redirect(resource)
-        messages.success(request, f"« {resource.title} » est refusée ; le motif a été envoyé par e-mail.")
+        except MailNotSent:
+            warn_not_sent(request)
+            messages.success(request, f"« {resource.title} » est refusée.")
+        else:
+            messages.success(request, f"« {resource.title} » est refusée ; le motif a été envoyé par e-mail.")
         return redirect("toolbox:moderation")
     return render(request, "toolbox/resource_reject.html", {"resource": resource, "form": form})
 
@@ -208,17 +213,17 @@ def resubmit_resource(request, pk):
     form = ResubmitForm(data=request.POST or None, files=request.FILES or None, instance=resource, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            resubmit(
-                form.save(commit=False),
-                by=request.user,
-                link=request.build_absolute_uri(resource.get_absolute_url()),
-            )
+            resubmit(form.save(commit=False), by=request.user, base_url=portal_url(request))
         except ModerationError as error:
             messages.error(request, str(error))
             return redirect(resource)
-        messages.success(
-            request,
-            f"« {resource.title} » est de nouveau proposée : les conseillers du réseau sont prévenus par e-mail.",
-        )
+        except MailNotSent:
+            warn_not_sent(request)
+            messages.success(request, f"« {resource.title} » est de nouveau proposée.")
+        else:
+            messages.success(
+                request,
+                f"« {resource.title} » est de nouveau proposée : les conseillers du réseau sont prévenus par e-mail.",
+            )
         return redirect(resource)
     return render(request, "toolbox/resource_resubmit.html", {"resource": resource, "title": title, "form": form})
