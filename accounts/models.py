@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from dossiers.validators import validate_departement
 from siae_portal.reference import DEPARTEMENTS
+from siae_portal.validators import validate_departement
 
 
 class UserManager(BaseUserManager):
@@ -126,14 +126,19 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class Membership(models.Model):
-    class Role(models.TextChoices):
-        SIAE_EDITOR = "siae_editor", "salarié de la SIAE (rédacteur)"
-        SIAE_READER = "siae_reader", "salarié de la SIAE (lecture seule)"
-        ADVISOR = "advisor", "conseiller de réseau"
-        AGENT = "agent", "agent DDTEFP"
+class MembershipRole(models.TextChoices):
+    SIAE_EDITOR = "siae_editor", "salarié de la SIAE (rédacteur)"
+    SIAE_READER = "siae_reader", "salarié de la SIAE (lecture seule)"
+    ADVISOR = "advisor", "conseiller de réseau"
+    AGENT = "agent", "agent DDTEFP"
 
-    SIAE_ROLES = (Role.SIAE_EDITOR, Role.SIAE_READER)
+
+SIAE_ROLES = (MembershipRole.SIAE_EDITOR, MembershipRole.SIAE_READER)
+
+
+class Membership(models.Model):
+    Role = MembershipRole
+    SIAE_ROLES = SIAE_ROLES
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name="utilisateur")
     role = models.CharField("rôle", max_length=20, choices=Role)
@@ -174,14 +179,9 @@ class Membership(models.Model):
             # Each role points at exactly the organisation it is about, and nothing else.
             models.CheckConstraint(
                 condition=(
-                    Q(
-                        role__in=["siae_editor", "siae_reader"],
-                        structure__isnull=False,
-                        network__isnull=True,
-                        departement="",
-                    )
-                    | Q(role="advisor", structure__isnull=True, network__isnull=False, departement="")
-                    | Q(role="agent", structure__isnull=True, network__isnull=True) & ~Q(departement="")
+                    Q(role__in=SIAE_ROLES, structure__isnull=False, network__isnull=True, departement="")
+                    | Q(role=MembershipRole.ADVISOR, structure__isnull=True, network__isnull=False, departement="")
+                    | Q(role=MembershipRole.AGENT, structure__isnull=True, network__isnull=True) & ~Q(departement="")
                 ),
                 name="membership_target_matches_role",
             ),
@@ -197,7 +197,7 @@ class Membership(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["user", "departement"],
-                condition=Q(is_active=True, role="agent"),
+                condition=Q(is_active=True, role=MembershipRole.AGENT),
                 name="one_active_departement_membership",
             ),
         ]

@@ -58,7 +58,7 @@ def ensure_database(database_url: str) -> None:
 def prepare() -> None:
     from django.core.management import call_command
 
-    from indicators.demo_national import is_seeded
+    from demo.national import is_seeded
 
     call_command("migrate", verbosity=0)
     if not is_seeded():
@@ -88,7 +88,7 @@ def regional_user():
 # planner estimates badly, scans the whole table in parallel, and the floor gets up to 3x slower
 # than the portal's own query: a flattering floor, so not the one measured.
 IN_REGION = "e.structure_id IN (SELECT id FROM dossiers_structure WHERE departement = ANY(%s))"
-# An eligible exit (DOMAIN.md), by hand: 3 months for ACI/EI (stored `eligible_from`), 150 hours for AI/ETTI.
+# An eligible exit (docs/domain.md), by hand: 3 months for ACI/EI (stored `eligible_from`), 150 hours for AI/ETTI.
 ELIGIBLE = (
     "((s.kind IN ('ACI', 'EI') AND e.exit_date >= e.eligible_from) "
     "OR (s.kind IN ('AI', 'ETTI') AND e.hours_worked >= 150))"

@@ -4,11 +4,11 @@ from django import forms
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from siae_portal.reference import DEPARTEMENTS, STRUCTURE_KINDS, departement_label
+from siae_portal.reference import DEPARTEMENT_CHOICES, STRUCTURE_KINDS
 from siae_portal.uploads import ACCEPTED_LABEL, MAX_UPLOAD_SIZE, megabytes, validate_upload
+from siae_portal.validators import normalize_siret
 
 from .models import Dossier, Question, Structure
-from .validators import normalize_siret
 
 # Fields that decide who sees the structure (département, networks) or come from the convention.
 IDENTITY_FIELDS = ["siret", "kind", "departement", "networks", "insertion_posts_etp"]
@@ -52,7 +52,7 @@ class StructureForm(forms.ModelForm):
 
 
 KIND_FILTER_CHOICES = [("", "Tous les types"), *STRUCTURE_KINDS]
-DEPARTEMENT_FILTER_CHOICES = [("", "Tous les départements")] + [(c, departement_label(c)) for c in DEPARTEMENTS]
+DEPARTEMENT_FILTER_CHOICES = [("", "Tous les départements"), *DEPARTEMENT_CHOICES]
 
 
 class StructureFilterForm(forms.Form):

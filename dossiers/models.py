@@ -2,12 +2,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.timezone import localdate
 
-from siae_portal.reference import DEPARTEMENTS, FIRST_YEAR, LAST_YEAR, STRUCTURE_KINDS, departement_label
+from siae_portal.reference import DEPARTEMENT_CHOICES, FIRST_YEAR, LAST_YEAR, STRUCTURE_KINDS
 from siae_portal.stored_files import delete_unreferenced_files
+from siae_portal.validators import normalize_siret, validate_departement, validate_siret
 
 from . import workflow
 from .calculations import Deadline
-from .validators import normalize_siret, validate_departement, validate_siret
 
 StructureKind = models.TextChoices("StructureKind", [(code, (code, label)) for code, label in STRUCTURE_KINDS])
 
@@ -36,11 +36,7 @@ class StructureQuerySet(models.QuerySet):
             return self.none()
         condition = Q(pk__in=scope.structure_ids) | Q(departement__in=scope.departements)
         if scope.network_ids:
-            condition |= Q(
-                pk__in=Structure.networks.through.objects.filter(network_id__in=scope.network_ids).values(
-                    "structure_id"
-                )
-            )
+            condition |= Q(pk__in=structure_ids_in_networks(scope.network_ids))
         return self.filter(condition)
 
     def search(self, text):
@@ -70,7 +66,7 @@ class Structure(models.Model):
     departement = models.CharField(
         "département",
         max_length=3,
-        choices=[(code, departement_label(code)) for code in DEPARTEMENTS],
+        choices=DEPARTEMENT_CHOICES,
         validators=[validate_departement],
         db_index=True,
     )
@@ -92,9 +88,7 @@ class Structure(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(insertion_posts_etp__gte=0), name="structure_posts_not_negative"),
-            models.CheckConstraint(
-                condition=Q(kind__in=[code for code, _ in STRUCTURE_KINDS]), name="structure_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=StructureKind.values), name="structure_kind_valid"),
         ]
 
     def __str__(self):
@@ -120,6 +114,20 @@ class Structure(models.Model):
     def siret_display(self):
         s = self.siret
         return f"{s[:3]} {s[3:6]} {s[6:9]} {s[9:]}"
+
+
+# Who belongs to which network is the table behind `Structure.networks`: these two subqueries read
+# it directly (no join on the structures or networks, no duplicate row), for `pk__in=`-style filters.
+
+
+def structure_ids_in_networks(network_ids):
+    """Subquery: the ids of the structures that belong to at least one of `network_ids`."""
+    return Structure.networks.through.objects.filter(network_id__in=network_ids).values("structure_id")
+
+
+def network_ids_of_structures(structure_ids):
+    """Subquery: the ids of the networks that at least one of `structure_ids` belongs to."""
+    return Structure.networks.through.objects.filter(structure_id__in=structure_ids).values("network_id")
 
 
 # --- Campaigns, questionnaires and dossiers ---------------------------------------------------
@@ -186,15 +194,18 @@ class Campaign(models.Model):
             raise ValidationError(errors)
 
 
+class AnswerType(models.TextChoices):
+    LONG_TEXT = "long_text", "texte long"
+    SHORT_TEXT = "short_text", "texte court"
+    YES_NO = "yes_no", "oui / non"
+    NUMBER = "number", "nombre"
+    DATE = "date", "date"
+    CHOICE = "choice", "un choix parmi des options"
+    FILE = "file", "pièce jointe"
+
+
 class Question(models.Model):
-    class AnswerType(models.TextChoices):
-        LONG_TEXT = "long_text", "texte long"
-        SHORT_TEXT = "short_text", "texte court"
-        YES_NO = "yes_no", "oui / non"
-        NUMBER = "number", "nombre"
-        DATE = "date", "date"
-        CHOICE = "choice", "un choix parmi des options"
-        FILE = "file", "pièce jointe"
+    AnswerType = AnswerType
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="questions", verbose_name="campagne")
     axis = models.PositiveSmallIntegerField("axe", choices=AXIS_CHOICES)
@@ -221,10 +232,7 @@ class Question(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "code"], name="question_code_unique_in_campaign"),
             models.CheckConstraint(condition=Q(axis__gte=1, axis__lte=4), name="question_axis_1_to_4"),
-            models.CheckConstraint(
-                condition=Q(answer_type__in=["long_text", "short_text", "yes_no", "number", "date", "choice", "file"]),
-                name="question_answer_type_valid",
-            ),
+            models.CheckConstraint(condition=Q(answer_type__in=AnswerType.values), name="question_answer_type_valid"),
         ]
 
     def __str__(self):
@@ -264,11 +272,7 @@ class DossierQuerySet(models.QuerySet):
         if scope.departements:
             condition |= Q(structure__departement__in=scope.departements, status__in=workflow.AGENT_VISIBLE_STATUSES)
         if scope.network_ids:
-            condition |= Q(
-                structure_id__in=Structure.networks.through.objects.filter(network_id__in=scope.network_ids).values(
-                    "structure_id"
-                )
-            )
+            condition |= Q(structure_id__in=structure_ids_in_networks(scope.network_ids))
         return self.filter(condition)
 
     def transmitted(self):
@@ -284,15 +288,14 @@ class DossierQuerySet(models.QuerySet):
         )
 
 
+# Built from the workflow's table (members DRAFT, IN_REVIEW... named after their value).
+DossierStatus = models.TextChoices(
+    "DossierStatus", [(status.value.upper(), (status.value, status.label)) for status in workflow.STATUS_TABLE]
+)
+
+
 class Dossier(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "brouillon"
-        IN_REVIEW = "in_review", "en relecture par le réseau"
-        CHANGES_REQUESTED = "changes_requested", "modifications demandées"
-        APPROVED = "approved", "validé par le réseau"
-        SUBMITTED = "submitted", "transmis à la DDTEFP"
-        COMPLEMENT_REQUESTED = "complement_requested", "complément demandé"
-        ACKNOWLEDGED = "acknowledged", "reçu complet"
+    Status = DossierStatus
 
     structure = models.ForeignKey(
         Structure, on_delete=models.PROTECT, related_name="dossiers", verbose_name="structure"
@@ -316,20 +319,7 @@ class Dossier(models.Model):
         ordering = ["-campaign__year", "structure__name"]
         constraints = [
             models.UniqueConstraint(fields=["structure", "campaign"], name="one_dossier_per_campaign"),
-            models.CheckConstraint(
-                condition=Q(
-                    status__in=[
-                        "draft",
-                        "in_review",
-                        "changes_requested",
-                        "approved",
-                        "submitted",
-                        "complement_requested",
-                        "acknowledged",
-                    ]
-                ),
-                name="dossier_status_valid",
-            ),
+            models.CheckConstraint(condition=Q(status__in=DossierStatus.values), name="dossier_status_valid"),
         ]
 
     def __str__(self):
@@ -343,6 +333,10 @@ class Dossier(models.Model):
     @property
     def is_editable_status(self) -> bool:
         return self.status in workflow.EDITABLE_STATUSES
+
+    @property
+    def status_badge(self) -> str:
+        return workflow.STATUS_BADGES[self.status]
 
     def submission_deadline(self, today=None) -> Deadline:
         return workflow.submission_deadline(self.status, self.campaign.submission_deadline, today or localdate())

@@ -1,5 +1,7 @@
 """Writes on dossiers, each under `transaction.atomic`: all or nothing."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -10,6 +12,7 @@ from siae_portal.uploads import validate_upload
 
 from . import emails, workflow
 from .models import Answer, AxisComment, Campaign, Dossier, DossierTransition, Question, Snapshot, Structure
+from .questionnaires import Questionnaire
 from .rules import dossier_roles
 
 
@@ -179,7 +182,7 @@ def apply_transition(
 ) -> Dossier:
     """Move the dossier through transition `name`. PermissionDenied when the user may not make it
     from this state; TransitionRefused (French reasons) when its conditions are not met;
-    emails.MailNotSent when the transition is done and logged but its e-mails could not leave."""
+    siae_portal.emails.MailNotSent when the transition is done and logged but its e-mails could not leave."""
     transition = workflow.TRANSITIONS.get(name)
     if transition is None:
         raise PermissionDenied("Action inconnue.")
@@ -262,3 +265,34 @@ def copy_questionnaire(source: Campaign, target: Campaign) -> int:
         ]
         Question.objects.bulk_create(new)
     return len(new)
+
+
+@dataclass(frozen=True)
+class QuestionnaireLoaded:
+    campaign: Campaign
+    campaign_created: bool
+    added: int  # questions created
+    kept: int  # questions of the file whose code the campaign already had, left as they are
+
+
+def load_questionnaire(questionnaire: Questionnaire) -> QuestionnaireLoaded:
+    """Write a questionnaire read by `questionnaires.read_questionnaire`: its campaign is created
+    if its year is new (an existing campaign keeps its title and dates), and the questions whose
+    code the campaign does not have yet are added; loading the same file twice adds nothing."""
+    with transaction.atomic():
+        model = questionnaire.campaign
+        campaign, created = Campaign.objects.get_or_create(
+            year=model.year,
+            defaults={
+                "title": model.title,
+                "opens_on": model.opens_on,
+                "review_deadline": model.review_deadline,
+                "submission_deadline": model.submission_deadline,
+            },
+        )
+        existing = set(campaign.questions.values_list("code", flat=True))
+        new = [question for question in questionnaire.questions if question.code not in existing]
+        for question in new:
+            question.campaign = campaign
+        Question.objects.bulk_create(new)
+    return QuestionnaireLoaded(campaign, created, len(new), len(questionnaire.questions) - len(new))

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,10 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from siae_portal.emails import MailNotSent, portal_url, warn_not_sent
 from siae_portal.exports import csv_response
+from siae_portal.pagination import LIST_PAGE_SIZE, paginate, querystring_without_page
 
 from .calculations import UNCHANGED, diff_snapshots, overall_progress, progress_by_axis
-from .emails import MailNotSent
 from .forms import AxisCommentForm, AxisForm, DossierFilterForm, StructureFilterForm, StructureForm, TransitionForm
 from .models import AXIS_LABELS, Campaign, Dossier, Network, Structure
 from .rules import dossier_roles
@@ -39,7 +39,7 @@ def home(request):
     )
     filter_form = StructureFilterForm(data=request.GET or None)
     structures = filter_form.filter(structures).order_by("name", "pk")
-    page = Paginator(structures, 25).get_page(request.GET.get("page"))
+    page = paginate(request, structures, LIST_PAGE_SIZE)
     memberships = request.user.memberships.active().select_related("structure", "network")
     return render(
         request,
@@ -50,15 +50,9 @@ def home(request):
             "filter_form": filter_form,
             "page": page,
             "show_filters": scope.is_admin or scope.is_advisor or scope.is_agent or len(scope.structure_ids) > 5,
-            "querystring": _querystring_without_page(request),
+            "querystring": querystring_without_page(request),
         },
     )
-
-
-def _querystring_without_page(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 @require_GET
@@ -251,18 +245,14 @@ def dossier_transition(request, pk, name):
             name,
             request.user,
             comment=form.cleaned_data.get("comment", ""),
-            base_url=request.build_absolute_uri("/").rstrip("/"),
+            base_url=portal_url(request),
         )
     except TransitionRefused as refused:
         for error in refused.errors:
             messages.error(request, error)
         return redirect(dossier)
     except MailNotSent:
-        messages.warning(
-            request,
-            "Le message prévenant les personnes concernées n'a pas pu être envoyé (serveur de messagerie "
-            "indisponible) : pensez à les prévenir vous-même.",
-        )
+        warn_not_sent(request)
     dossier.refresh_from_db()
     messages.success(request, f"C'est fait : le dossier est maintenant « {dossier.get_status_display()} ».")
     if not Dossier.objects.visible_to(request.user).filter(pk=dossier.pk).exists():
@@ -388,7 +378,7 @@ def dossier_list(request):
         campaign = filter_form.selected_campaign()
         filename = f"dossiers-{campaign.year if campaign else 'toutes-campagnes'}.csv"
         return csv_response(filename, LIST_EXPORT_HEADER, rows)
-    page = Paginator(dossiers, 25).get_page(request.GET.get("page"))
+    page = paginate(request, dossiers, LIST_PAGE_SIZE)
     attach_progress(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)

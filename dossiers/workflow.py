@@ -15,16 +15,28 @@ SUBMITTED = "submitted"
 COMPLEMENT_REQUESTED = "complement_requested"
 ACKNOWLEDGED = "acknowledged"
 
-STATUSES = [
-    (DRAFT, "brouillon"),
-    (IN_REVIEW, "en relecture par le réseau"),
-    (CHANGES_REQUESTED, "modifications demandées"),
-    (APPROVED, "validé par le réseau"),
-    (SUBMITTED, "transmis à la DDTEFP"),
-    (COMPLEMENT_REQUESTED, "complément demandé"),
-    (ACKNOWLEDGED, "reçu complet"),
+
+@dataclass(frozen=True)
+class Status:
+    value: str
+    label: str
+    badge: str  # the Bootstrap class of its badge, the same on every page
+
+
+# The one list of statuses, in workflow order: `Dossier.Status` (choices and constraint), the
+# badges and the tests are built from it.
+STATUS_TABLE = [
+    Status(DRAFT, "brouillon", "text-bg-secondary"),
+    Status(IN_REVIEW, "en relecture par le réseau", "text-bg-info"),
+    Status(CHANGES_REQUESTED, "modifications demandées", "text-bg-warning"),
+    Status(APPROVED, "validé par le réseau", "text-bg-success"),
+    Status(SUBMITTED, "transmis à la DDTEFP", "text-bg-info"),
+    Status(COMPLEMENT_REQUESTED, "complément demandé", "text-bg-warning"),
+    Status(ACKNOWLEDGED, "reçu complet", "text-bg-success"),
 ]
+STATUSES = [(status.value, status.label) for status in STATUS_TABLE]
 STATUS_LABELS = dict(STATUSES)
+STATUS_BADGES = {status.value: status.badge for status in STATUS_TABLE}
 
 # The SIAE writes only in these states; elsewhere the dossier is read-only for it.
 EDITABLE_STATUSES = frozenset({DRAFT, CHANGES_REQUESTED, COMPLEMENT_REQUESTED})

@@ -1,5 +1,5 @@
-"""The dynamic exit rate rules (DOMAIN.md) and the shapes the pages read, as pure functions over
-plain values.
+"""The dynamic exit rate rules (docs/domain.md) and the shapes the pages read, as pure functions
+over plain values.
 
 No Django here: the ORM only fetches counts (see `selectors.py`), these functions decide and
 reshape (rates, complementary indicators, totals, sorting).

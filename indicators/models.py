@@ -32,7 +32,7 @@ CONTROL_CHARACTERS_MESSAGE = (
 
 
 def eligible_exit_q(prefix: str = "") -> Q:
-    """SQL condition of an eligible exit (DOMAIN.md): 3 calendar months for ACI/EI (compared with
+    """SQL condition of an eligible exit (docs/domain.md): 3 calendar months for ACI/EI (compared with
     the stored `eligible_from` date), 150 hours for AI/ETTI."""
     return Q(
         **{f"{prefix}structure__kind__in": sorted(KINDS_ELIGIBLE_BY_DURATION)},

@@ -94,7 +94,7 @@ def select_scope(base, *, user=None, structure=None, departement=None, kind=None
     With a `user`, a département or network the user cannot see is refused (404): it sees it when
     it is an administrator, its agent or advisor, or when it sees at least one structure in it."""
     from dossiers.models import Network
-    from dossiers.validators import normalize_siret
+    from siae_portal.validators import normalize_siret
 
     given = {name: value for name, value in (("structure", structure), ("departement", departement),
              ("kind", kind), ("network", network)) if value not in (None, "")}  # fmt: skip

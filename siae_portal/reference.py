@@ -46,6 +46,9 @@ def departement_label(code: str) -> str:
     return f"{code} - {name}" if name else code
 
 
+DEPARTEMENT_CHOICES = [(code, departement_label(code)) for code in DEPARTEMENTS]
+
+
 # --- Exits ----------------------------------------------------------------------------------
 
 DURABLE = "durable"

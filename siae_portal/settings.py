@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "dossiers",
     "indicators",
     "toolbox",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +141,8 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Portail OS-IAE <ne-pas-repondre@portail-os-iae.local>"
 )
+# Where the links of e-mails sent without a request (management commands, cron) point.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

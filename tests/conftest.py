@@ -13,6 +13,12 @@ def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture
+def mail_server_down(settings):
+    """Every e-mail fails as when the SMTP server is unreachable."""
+    settings.EMAIL_BACKEND = "tests.mail_backends.ServerDown"
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests need Debian's chromium. Without it they are skipped locally, but in CI a
     missing browser is a failure, never a skip."""

@@ -3,7 +3,7 @@ import random
 import factory
 
 from accounts.models import Membership, User
-from dossiers.demo import make_siret
+from demo.generators import make_siret
 from dossiers.models import Network, Structure
 
 _rng = random.Random(42)

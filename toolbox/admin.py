@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db import models
 
+from siae_portal.emails import MailNotSent, portal_url, warn_not_sent
+
 from .models import Resource
 from .services import ModerationError, publish
 
@@ -19,15 +21,19 @@ class ResourceAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publier les propositions sélectionnées")
     def publish_proposals(self, request, queryset):
-        published = 0
+        published = unmailed = 0
         for resource in queryset:
             try:
-                publish(resource, by=request.user)
+                publish(resource, by=request.user, base_url=portal_url(request))
             except ModerationError as error:
                 self.message_user(request, str(error), level="warning")
-            else:
-                published += 1
+                continue
+            except MailNotSent:
+                unmailed += 1
+            published += 1
         self.message_user(request, f"{published} proposition(s) publiée(s).")
+        if unmailed:
+            warn_not_sent(request)
 
     @admin.display(description="proposé par")
     def provider_label(self, obj):

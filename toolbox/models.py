@@ -8,7 +8,7 @@ from django.db.models import F, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 
-from dossiers.models import AXIS_LABELS, Network, Structure
+from dossiers.models import AXIS_LABELS, Network, Structure, network_ids_of_structures, structure_ids_in_networks
 from siae_portal.reference import STRUCTURE_KINDS
 from siae_portal.stored_files import delete_unreferenced_files
 from siae_portal.uploads import UploadValidator
@@ -67,8 +67,9 @@ def member_of_network_condition(user, field):
     """Q object: `field` (a network) is one the user belongs to, as an advisor of that network or as
     staff of a structure of that network. Runs no query by itself (a subquery)."""
     scope = user.scope
-    through = Structure.networks.through.objects.filter(structure_id__in=scope.structure_ids)
-    return Q(**{f"{field}__in": scope.network_ids}) | Q(**{f"{field}__in": through.values("network_id")})
+    return Q(**{f"{field}__in": scope.network_ids}) | Q(
+        **{f"{field}__in": network_ids_of_structures(scope.structure_ids)}
+    )
 
 
 class ResourceQuerySet(models.QuerySet):
@@ -93,10 +94,7 @@ class ResourceQuerySet(models.QuerySet):
 
     @staticmethod
     def _moderation_condition(network_ids):
-        network_structures = Structure.networks.through.objects.filter(network_id__in=network_ids)
-        return Q(provider_network__in=network_ids) | Q(
-            provider_structure__in=network_structures.values("structure_id")
-        )
+        return Q(provider_network__in=network_ids) | Q(provider_structure__in=structure_ids_in_networks(network_ids))
 
     def moderable_by(self, user):
         """Resources whose moderation belongs to the user: all for admins, those of its networks (and of
@@ -150,12 +148,26 @@ class ResourceQuerySet(models.QuerySet):
         return self.select_related("provider_network", "provider_structure", "restricted_to")
 
 
-class Resource(models.Model):
-    class Status(models.TextChoices):
-        PROPOSED = "proposed", "proposée"
-        PUBLISHED = "published", "publiée"
-        REJECTED = "rejected", "refusée"
+class ResourceStatus(models.TextChoices):
+    PROPOSED = "proposed", "proposée"
+    PUBLISHED = "published", "publiée"
+    REJECTED = "rejected", "refusée"
 
+    @property
+    def badge(self) -> str:
+        """The Bootstrap class of its badge, the same on every page."""
+        return RESOURCE_STATUS_BADGES[self]
+
+
+RESOURCE_STATUS_BADGES = {
+    ResourceStatus.PROPOSED: "text-bg-info",
+    ResourceStatus.PUBLISHED: "text-bg-success",
+    ResourceStatus.REJECTED: "text-bg-danger",
+}
+
+
+class Resource(models.Model):
+    Status = ResourceStatus
     Axis = Axis
     Category = Category
 
@@ -259,19 +271,19 @@ class Resource(models.Model):
                 name="resource_category_valid",
                 violation_error_message="Choisissez une catégorie.",
             ),
+            models.CheckConstraint(condition=Q(status__in=ResourceStatus.values), name="resource_status_valid"),
             models.CheckConstraint(
-                condition=Q(status__in=["proposed", "published", "rejected"]), name="resource_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                condition=~Q(status=ResourceStatus.REJECTED) | ~Q(rejection_reason=""),
                 name="resource_rejection_has_reason",
                 violation_error_message="Un refus doit être motivé.",
             ),
             models.CheckConstraint(
-                condition=Q(status="proposed") | Q(moderated_at__isnull=False), name="resource_moderation_dated"
+                condition=Q(status=ResourceStatus.PROPOSED) | Q(moderated_at__isnull=False),
+                name="resource_moderation_dated",
             ),
             models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False), name="resource_publication_dated"
+                condition=~Q(status=ResourceStatus.PUBLISHED) | Q(published_at__isnull=False),
+                name="resource_publication_dated",
             ),
         ]
         indexes = [models.Index(fields=["status", "axis"], name="resource_status_axis")]
@@ -348,6 +360,10 @@ class Resource(models.Model):
     @property
     def axis_short_label(self):
         return Axis(self.axis).short_label
+
+    @property
+    def status_badge(self) -> str:
+        return ResourceStatus(self.status).badge
 
     @property
     def is_published(self):

@@ -3,7 +3,7 @@ these rules only say what a user who sees a resource may do with it."""
 
 import rules
 
-from dossiers.models import Structure
+from dossiers.models import structure_ids_in_networks
 from dossiers.rules import is_portal_admin
 
 
@@ -15,9 +15,7 @@ def is_network_moderator(user, resource):
         return False
     if resource.provider_network_id:
         return resource.provider_network_id in network_ids
-    return Structure.networks.through.objects.filter(
-        structure_id=resource.provider_structure_id, network_id__in=network_ids
-    ).exists()
+    return structure_ids_in_networks(network_ids).filter(structure_id=resource.provider_structure_id).exists()
 
 
 @rules.predicate

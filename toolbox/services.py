@@ -1,13 +1,13 @@
 """Moderation of the toolbox: each transition is checked, dated, signed and mailed to the proposer (or, for a
 corrected proposal, to its moderators)."""
 
-from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Membership, User
-from dossiers.models import Structure
+from dossiers.models import network_ids_of_structures
+from siae_portal import emails
 
 from .models import Resource
 
@@ -22,9 +22,7 @@ def moderators_of(resource: Resource):
     if resource.provider_network_id:
         network_ids = [resource.provider_network_id]
     else:
-        network_ids = Structure.networks.through.objects.filter(structure_id=resource.provider_structure_id).values(
-            "network_id"
-        )
+        network_ids = network_ids_of_structures([resource.provider_structure_id])
     advisors = User.objects.filter(
         is_active=True,
         memberships__is_active=True,
@@ -36,37 +34,12 @@ def moderators_of(resource: Resource):
     return User.objects.filter(Q(is_staff=True) | Q(is_superuser=True), is_active=True)
 
 
-def notify_moderators(resource: Resource, *, link: str = "", resubmitted_by=None) -> int:
-    """Tell the moderators that a proposal waits for them (one message, addresses in Bcc); returns how
-    many were told. With `resubmitted_by`, the proposal is a correction of a refused one: the message
-    recalls the refusal."""
-    emails = sorted(set(moderators_of(resource).values_list("email", flat=True)))
-    if not emails:
-        return 0
-    if resubmitted_by is None:
-        subject = f"Boîte à outils : nouvelle proposition « {resource.title} »"
-        news = f"{resource.proposed_by or 'Un utilisateur'} propose « {resource.title} » ({resource.provider_label})"
-        refusal = ""
-    else:
-        subject = f"Boîte à outils : proposition corrigée « {resource.title} »"
-        refused_on = (
-            f" le {timezone.localtime(resource.moderated_at):%d/%m/%Y}" if resource.moderated_at is not None else ""
-        )
-        news = (
-            f"{resubmitted_by} a corrigé « {resource.title} » ({resource.provider_label}), refusée{refused_on}, "
-            "et la propose à nouveau"
-        )
-        refusal = f"Motif du refus précédent :\n{resource.rejection_reason}\n\n"
-    EmailMessage(
-        subject,
-        f"Bonjour,\n\n{news} pour la boîte à outils du Portail OS-IAE. Elle attend votre relecture : "
-        "publiez-la ou refusez-la en indiquant le motif.\n\n"
-        + refusal
-        + (f"Voir la proposition : {link}\n\n" if link else "")
-        + "L'équipe du Portail OS-IAE",
-        bcc=emails,
-    ).send()
-    return len(emails)
+def notify_moderators(resource: Resource, *, base_url: str = "", resubmitted_by=None) -> int:
+    """Tell each moderator that a proposal waits for them; returns how many were told. With
+    `resubmitted_by`, the proposal is a correction of a refused one: the message recalls the refusal.
+    Raises MailNotSent when the mail server fails (the proposal itself is saved)."""
+    context = {"resource": resource, "resubmitted_by": resubmitted_by}
+    return emails.send("toolbox/emails/proposal", context, moderators_of(resource), base_url=base_url)
 
 
 def _lock_proposal(resource: Resource) -> Resource:
@@ -79,7 +52,8 @@ def _lock_proposal(resource: Resource) -> Resource:
     return locked
 
 
-def publish(resource: Resource, *, by, link: str = "") -> Resource:
+def publish(resource: Resource, *, by, base_url: str = "") -> Resource:
+    """Publish a proposal and tell its proposer (MailNotSent, once it is published, when the mail fails)."""
     with transaction.atomic():
         locked = _lock_proposal(resource)
         now = timezone.now()
@@ -90,19 +64,14 @@ def publish(resource: Resource, *, by, link: str = "") -> Resource:
         locked.published_at = now
         locked.save(update_fields=["status", "rejection_reason", "moderated_by", "moderated_at", "published_at"])
     if locked.proposed_by_id and locked.proposed_by_id != by.pk:
-        send_mail(
-            f"Boîte à outils : « {locked.title} » est publiée",
-            f"Bonjour,\n\nVotre proposition « {locked.title} » a été publiée dans la boîte à outils du "
-            f"Portail OS-IAE par {by}. Elle est désormais accessible aux autres structures.\n\n"
-            + (f"Voir la ressource : {link}\n\n" if link else "")
-            + "L'équipe du Portail OS-IAE",
-            None,
-            [locked.proposed_by.email],
-        )
+        context = {"resource": locked, "moderator": by}
+        emails.send("toolbox/emails/published", context, [locked.proposed_by], base_url=base_url)
     return locked
 
 
-def reject(resource: Resource, *, by, reason: str, link: str = "") -> Resource:
+def reject(resource: Resource, *, by, reason: str, base_url: str = "") -> Resource:
+    """Refuse a proposal and mail the reason to its proposer (MailNotSent, once it is refused, when the
+    mail fails)."""
     reason = (reason or "").strip()
     if not reason:
         raise ModerationError("Indiquez le motif du refus : il est envoyé à la personne qui a proposé l'outil.")
@@ -114,16 +83,8 @@ def reject(resource: Resource, *, by, reason: str, link: str = "") -> Resource:
         locked.moderated_at = timezone.now()
         locked.save(update_fields=["status", "rejection_reason", "moderated_by", "moderated_at"])
     if locked.proposed_by_id:
-        send_mail(
-            f"Boîte à outils : « {locked.title} » n'a pas été retenue",
-            f"Bonjour,\n\nVotre proposition « {locked.title} » pour la boîte à outils du Portail OS-IAE "
-            f"n'a pas été publiée par {by}.\n\nMotif du refus :\n{reason}\n\n"
-            "Vous pouvez la corriger et la proposer à nouveau depuis sa page dans la boîte à outils.\n\n"
-            + (f"Votre proposition : {link}\n\n" if link else "")
-            + "L'équipe du Portail OS-IAE",
-            None,
-            [locked.proposed_by.email],
-        )
+        context = {"resource": locked, "moderator": by}
+        emails.send("toolbox/emails/rejected", context, [locked.proposed_by], base_url=base_url)
     return locked
 
 
@@ -137,10 +98,11 @@ def ensure_resubmittable(resource: Resource) -> None:
         )
 
 
-def resubmit(resource: Resource, *, by, link: str = "") -> Resource:
+def resubmit(resource: Resource, *, by, base_url: str = "") -> Resource:
     """Send a refused proposal, with its corrections (the unsaved changes of `resource`), back to
-    moderation, and tell its moderators. The refusal (reason, by, at) stays on the resource until the
-    next decision, so the moderators see what was asked; publishing clears it, a new refusal replaces it."""
+    moderation, and tell its moderators (MailNotSent, once it is back in moderation, when the mail
+    fails). The refusal (reason, by, at) stays on the resource until the next decision, so the
+    moderators see what was asked; publishing clears it, a new refusal replaces it."""
     with transaction.atomic():
         locked = Resource.objects.select_for_update().get(pk=resource.pk)
         ensure_resubmittable(locked)
@@ -149,7 +111,7 @@ def resubmit(resource: Resource, *, by, link: str = "") -> Resource:
         resource.rejection_reason = locked.rejection_reason
         resource.moderated_by_id, resource.moderated_at = locked.moderated_by_id, locked.moderated_at
         resource.save()
-    notify_moderators(resource, link=link, resubmitted_by=by)
+    notify_moderators(resource, base_url=base_url, resubmitted_by=by)
     return resource
 
 

@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from siae_portal.emails import MailNotSent, portal_url, warn_not_sent
+from siae_portal.pagination import CARD_PAGE_SIZE, paginate, querystring_without_page
 
 from .calculations import download_filename
 from .forms import RejectForm, ResourceFilterForm, ResourceForm, ResubmitForm
@@ -18,8 +20,6 @@ from .services import (
     resubmit,
 )
 
-PAGE_SIZE = 20
-
 
 def get_resource_for_user(request, pk, *, moderate=False):
     """The resource if the user may see it (404 otherwise); with `moderate`, 403 unless it may moderate it."""
@@ -30,12 +30,6 @@ def get_resource_for_user(request, pk, *, moderate=False):
     if moderate and not request.user.has_perm("toolbox.moderate_resource", resource):
         raise PermissionDenied("Vous ne pouvez pas modérer cette ressource.")
     return resource
-
-
-def _querystring_without_page(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def _provider_choices(resources):
@@ -67,14 +61,14 @@ def browse(request):
     visible = Resource.objects.visible_to(request.user).published()
     filter_form = ResourceFilterForm(data=request.GET or None, providers=_provider_choices(visible))
     resources = filter_form.filter(visible).with_provider()
-    page = Paginator(resources, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, resources, CARD_PAGE_SIZE)
     return render(
         request,
         "toolbox/resource_list.html",
         {
             "page": page,
             "filter_form": filter_form,
-            "querystring": _querystring_without_page(request),
+            "querystring": querystring_without_page(request),
             "searching": bool(filter_form.is_bound and filter_form.is_valid() and filter_form.cleaned_data["q"]),
             "can_moderate": request.user.has_perm("toolbox.view_moderation_queue"),
         },
@@ -127,7 +121,10 @@ def propose(request):
     form = ResourceForm(data=request.POST or None, files=request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         resource = form.save()
-        notify_moderators(resource, link=request.build_absolute_uri(resource.get_absolute_url()))
+        try:
+            notify_moderators(resource, base_url=portal_url(request))
+        except MailNotSent:
+            warn_not_sent(request)
         messages.success(
             request,
             f"Merci ! Votre proposition « {resource.title} » a été transmise : elle sera visible de tous "
@@ -145,7 +142,7 @@ def my_proposals(request):
         .select_related("moderated_by")
         .order_by("-proposed_at", "-pk")
     )
-    page = Paginator(resources, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, resources, CARD_PAGE_SIZE)
     return render(request, "toolbox/resource_mine.html", {"page": page, "querystring": ""})
 
 
@@ -161,7 +158,7 @@ def moderation_queue(request):
         .select_related("moderated_by")
         .order_by("-moderated_at", "-pk")[:10]
     )
-    page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, pending, CARD_PAGE_SIZE)
     return render(request, "toolbox/moderation_queue.html", {"page": page, "decisions": decisions, "querystring": ""})
 
 
@@ -169,11 +166,13 @@ def moderation_queue(request):
 def publish_resource(request, pk):
     resource = get_resource_for_user(request, pk, moderate=True)
     try:
-        publish(resource, by=request.user, link=request.build_absolute_uri(resource.get_absolute_url()))
+        publish(resource, by=request.user, base_url=portal_url(request))
     except ModerationError as error:
         messages.error(request, str(error))
-    else:
-        messages.success(request, f"« {resource.title} » est publiée dans la boîte à outils.")
+        return redirect(resource)
+    except MailNotSent:
+        warn_not_sent(request)
+    messages.success(request, f"« {resource.title} » est publiée dans la boîte à outils.")
     return redirect(resource)
 
 
@@ -186,16 +185,15 @@ def reject_resource(request, pk):
     form = RejectForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            reject(
-                resource,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                link=request.build_absolute_uri(resource.get_absolute_url()),
-            )
+            reject(resource, by=request.user, reason=form.cleaned_data["reason"], base_url=portal_url(request))
         except ModerationError as error:
             messages.error(request, str(error))
             return redirect(resource)
-        messages.success(request, f"« {resource.title} » est refusée ; le motif a été envoyé par e-mail.")
+        except MailNotSent:
+            warn_not_sent(request)
+            messages.success(request, f"« {resource.title} » est refusée.")
+        else:
+            messages.success(request, f"« {resource.title} » est refusée ; le motif a été envoyé par e-mail.")
         return redirect("toolbox:moderation")
     return render(request, "toolbox/resource_reject.html", {"resource": resource, "form": form})
 
@@ -215,17 +213,17 @@ def resubmit_resource(request, pk):
     form = ResubmitForm(data=request.POST or None, files=request.FILES or None, instance=resource, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            resubmit(
-                form.save(commit=False),
-                by=request.user,
-                link=request.build_absolute_uri(resource.get_absolute_url()),
-            )
+            resubmit(form.save(commit=False), by=request.user, base_url=portal_url(request))
         except ModerationError as error:
             messages.error(request, str(error))
             return redirect(resource)
-        messages.success(
-            request,
-            f"« {resource.title} » est de nouveau proposée : les conseillers du réseau sont prévenus par e-mail.",
-        )
+        except MailNotSent:
+            warn_not_sent(request)
+            messages.success(request, f"« {resource.title} » est de nouveau proposée.")
+        else:
+            messages.success(
+                request,
+                f"« {resource.title} » est de nouveau proposée : les conseillers du réseau sont prévenus par e-mail.",
+            )
         return redirect(resource)
     return render(request, "toolbox/resource_resubmit.html", {"resource": resource, "title": title, "form": form})

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import accounts.models
-import dossiers.validators
+import siae_portal.validators
 
 
 class Migration(migrations.Migration):
@@ -205,7 +205,7 @@ class Migration(migrations.Migration):
                             ("976", "976"),
                         ],
                         max_length=3,
-                        validators=[dossiers.validators.validate_departement],
+                        validators=[siae_portal.validators.validate_departement],
                         verbose_name="département",
                     ),
                 ),

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import dossiers.validators
+import siae_portal.validators
 
 
 class Migration(migrations.Migration):
@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                         help_text="14 chiffres, sans espace.",
                         max_length=14,
                         unique=True,
-                        validators=[dossiers.validators.validate_siret],
+                        validators=[siae_portal.validators.validate_siret],
                         verbose_name="SIRET",
                     ),
                 ),
@@ -166,7 +166,7 @@ class Migration(migrations.Migration):
                         ],
                         db_index=True,
                         max_length=3,
-                        validators=[dossiers.validators.validate_departement],
+                        validators=[siae_portal.validators.validate_departement],
                         verbose_name="département",
                     ),
                 ),

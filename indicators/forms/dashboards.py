@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from dossiers.models import Network
-from siae_portal.reference import DEPARTEMENTS, FIRST_YEAR, STRUCTURE_KINDS, departement_label
+from siae_portal.reference import DEPARTEMENT_CHOICES, FIRST_YEAR, STRUCTURE_KINDS
 
 from ..dashboards import default_year
 
@@ -52,7 +52,7 @@ class DashboardFilterForm(YearForm):
     departement = forms.ChoiceField(
         label="Département",
         required=False,
-        choices=[("", "Tous les départements")] + [(code, departement_label(code)) for code in DEPARTEMENTS],
+        choices=[("", "Tous les départements"), *DEPARTEMENT_CHOICES],
     )
     network = forms.ModelChoiceField(
         label="Réseau",

@@ -1,7 +1,6 @@
 """Dashboards: one structure's indicators, and the table of the structures a user follows
 (network for an advisor, département for an agent, everything for an administrator)."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_GET
 from dossiers.models import Structure
 from dossiers.selectors import get_structure_for_user
 from siae_portal.exports import export_response
+from siae_portal.pagination import TABLE_PAGE_SIZE, paginate
 from siae_portal.reference import EXIT_CATEGORIES, TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE, departement_label
 
 from .. import charts, dashboards
@@ -24,7 +24,6 @@ CATEGORY_SHORT = [
     ("other", "Autre"),
     ("retrait", "Retrait"),
 ]
-PAGE_SIZE = 50
 
 
 def _csv_cell(value):
@@ -210,7 +209,7 @@ def network_dashboard(request):
                 "aria_sort": ("descending" if descending else "ascending") if key == current_key else None,
             }
         )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows, TABLE_PAGE_SIZE)
     return render(
         request,
         "indicators/network_dashboard.html",

@@ -3,7 +3,6 @@ add / edit / delete with history, import, and the positionings per prescriber. R
 editors and administrators write."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dossiers.selectors import get_structure_for_user
 from siae_portal.exports import csv_response, export_response
+from siae_portal.pagination import TABLE_PAGE_SIZE, paginate
 from siae_portal.reference import (
     ELIGIBILITY_RULE,
     FIRST_YEAR,
@@ -27,7 +27,6 @@ from ..reports import build_report, structure_scope
 from ..selectors import positioning_counts
 from ..services import save_positionings
 
-PAGE_SIZE = 50
 EXPORT_CHUNK_SIZE = 2000
 MAX_ERRORS_SHOWN = 500
 
@@ -59,7 +58,7 @@ def exit_list(request, structure_pk):
     )
     if download:
         return download
-    page = Paginator(filtered, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, filtered, TABLE_PAGE_SIZE)
     report_year = selected_year or (years[0] if years else None)
     report = None
     if report_year:

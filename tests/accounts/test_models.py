@@ -82,3 +82,9 @@ def test_a_structure_in_two_networks_is_listed_once(structure, coorace, advisor)
     MembershipFactory(user=advisor, role=Membership.Role.ADVISOR, network=coorace)
     advisor = User.objects.get(pk=advisor.pk)
     assert list(Structure.objects.visible_to(advisor)) == [structure]
+
+
+def test_database_refuses_a_role_that_is_not_defined(db):
+    assert Membership.Role.values == ["siae_editor", "siae_reader", "advisor", "agent"]
+    with pytest.raises(IntegrityError, match="membership_target_matches_role"), transaction.atomic():
+        Membership.objects.create(user=UserFactory(), role="observer", departement="59")

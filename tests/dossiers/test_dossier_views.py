@@ -668,20 +668,9 @@ def test_anonymous_posts_change_nothing(client, dossier, campaign, structure):
     assert dossier.status == "draft" and not dossier.answers.exists() and not AxisComment.objects.exists()
 
 
-class _BrokenMailServer:
-    """An e-mail backend whose server is down."""
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def send_messages(self, messages):
-        raise ConnectionRefusedError("SMTP injoignable")
-
-
 def test_a_mail_server_down_does_not_turn_a_done_transition_into_an_error(
-    client, editor, advisor, dossier, settings, caplog
+    client, editor, advisor, dossier, mail_server_down, caplog
 ):
-    settings.EMAIL_BACKEND = f"{__name__}._BrokenMailServer"
     client.force_login(editor)
     response = client.post(reverse("dossiers:transition", args=[dossier.pk, "ask_review"]), follow=True)
     assert response.status_code == 200

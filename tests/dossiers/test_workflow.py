@@ -96,3 +96,22 @@ def test_model_statuses_follow_the_table():
     from dossiers.models import Dossier
 
     assert [(value, str(label)) for value, label in Dossier.Status.choices] == wf.STATUSES
+
+
+def test_each_status_is_listed_once_in_workflow_order_with_its_label_and_badge():
+    values = [status.value for status in wf.STATUS_TABLE]
+    assert values == [
+        wf.DRAFT,
+        wf.IN_REVIEW,
+        wf.CHANGES_REQUESTED,
+        wf.APPROVED,
+        wf.SUBMITTED,
+        wf.COMPLEMENT_REQUESTED,
+        wf.ACKNOWLEDGED,
+    ]
+    assert wf.STATUS_LABELS[wf.SUBMITTED] == "transmis à la DDTEFP"
+    # Waiting on the SIAE reads as a warning, done steps as a success, steps in progress as information.
+    assert {wf.STATUS_BADGES[s] for s in (wf.CHANGES_REQUESTED, wf.COMPLEMENT_REQUESTED)} == {"text-bg-warning"}
+    assert {wf.STATUS_BADGES[s] for s in (wf.APPROVED, wf.ACKNOWLEDGED)} == {"text-bg-success"}
+    assert {wf.STATUS_BADGES[s] for s in (wf.IN_REVIEW, wf.SUBMITTED)} == {"text-bg-info"}
+    assert wf.STATUS_BADGES[wf.DRAFT] == "text-bg-secondary"

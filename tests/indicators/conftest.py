@@ -4,7 +4,7 @@ import pytest
 
 from indicators.models import ExitRecord
 
-# DOMAIN.md worked example (exits in 2009): 20 exits, 19 eligible, official 10/17, URIAE 10/13, durable 4/17.
+# docs/domain.md worked example (exits in 2009): 20 exits, 19 eligible, official 10/17, URIAE 10/13, durable 4/17.
 WORKED_EXAMPLE_MOTIVES = (
     ["cdi_non_aide"] * 3
     + ["cdd_6m_plus"]

@@ -1,4 +1,4 @@
-"""Known exits for the dashboard tests: DOMAIN.md's worked example, bulk-inserted."""
+"""Known exits for the dashboard tests: the worked example of docs/domain.md, bulk-inserted."""
 
 from datetime import date
 
@@ -37,6 +37,6 @@ def make_exits(structure, year, motives, *, prefix="S", entry=None, exit_=None, 
 
 
 def worked_example(structure, year=2009):
-    """20 exits: the 19 eligible ones of DOMAIN.md plus one after 2 months only."""
+    """20 exits: the 19 eligible ones of docs/domain.md plus one after 2 months only."""
     make_exits(structure, year, WORKED_EXAMPLE)
     make_exits(structure, year, ["cdi_non_aide"], prefix="SHORT", entry=date(year, 7, 1), exit_=date(year, 9, 1))

@@ -12,7 +12,7 @@ HEADER = "reference;date_entree;date_sortie;motif_sortie;heures_accompagnement_i
 
 
 def worked_example_csv(*, with_error: bool) -> bytes:
-    """The DOMAIN.md worked example as the structure's spreadsheet exports it (Windows-1252, `;`)."""
+    """The docs/domain.md worked example as the structure's spreadsheet exports it (Windows-1252, `;`)."""
     lines = [f"EX-{n:03d};05/01/2009;30/09/2009;{motive};12,5" for n, motive in enumerate(WORKED_EXAMPLE_MOTIVES)]
     # The labels, as typed by hand, with and without accents.
     lines[0] = "EX-000;05/01/2009;30/09/2009;Embauche en CDI non aidé;12,5"

@@ -30,7 +30,7 @@ def counts_from(exits):
     return counts
 
 
-# DOMAIN.md worked example (ACI, exits in 2009).
+# docs/domain.md worked example (ACI, exits in 2009).
 WORKED_EXAMPLE = counts_from(
     [("cdi_non_aide", True, True)] * 3
     + [("cdd_6m_plus", True, False)]

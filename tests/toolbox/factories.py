@@ -2,8 +2,8 @@ import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from demo.generators import demo_pdf
 from tests.factories import NetworkFactory
-from toolbox.demo import demo_pdf
 from toolbox.models import Resource
 
 

@@ -8,8 +8,8 @@ from django.core import mail
 from django.db import connection
 from playwright.sync_api import expect
 
+from demo.generators import demo_pdf
 from tests.personas import PASSWORD
-from toolbox.demo import demo_pdf
 from toolbox.models import Resource
 
 
@@ -46,7 +46,7 @@ def test_a_tool_goes_from_one_structure_to_another(page, live_server, editor, ad
     )
     expect(page.get_by_text("En attente de modération")).to_be_visible()
     (announce,) = mail.outbox
-    assert announce.bcc == [advisor.email] and "nouvelle proposition" in announce.subject
+    assert announce.to == [advisor.email] and "nouvelle proposition" in announce.subject
 
     # 2. The URIAE advisor finds it in the moderation queue and publishes it.
     _log_in(page, live_server, advisor)

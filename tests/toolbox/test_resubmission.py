@@ -8,53 +8,23 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from tests.toolbox.conftest import ROLES
+from tests.toolbox.conftest import REASON, ROLES, form_data, resubmit_url
 from tests.toolbox.factories import ResourceFactory
 from toolbox.models import Resource
 from toolbox.services import ModerationError, publish, reject, resubmit
 
-REASON = "Le document contient le nom d'un salarié : retirez-le."
 RESUBMITS = {"editor", "portal_admin"}  # the proposer, an administrator
 SEES_REFUSAL = {"editor", "advisor", "portal_admin"}  # as today: the proposer, the URIAE moderator, admins
-
-
-@pytest.fixture
-def refused(proposal, advisor):
-    """The editor's proposal, refused by the URIAE advisor (the refusal's e-mail is not kept)."""
-    reject(proposal, by=advisor, reason=REASON)
-    mail.outbox.clear()
-    return Resource.objects.get(pk=proposal.pk)
-
-
-def form_data(resource, **overrides):
-    provider = resource.provider_network or resource.provider_structure
-    data = {
-        "title": resource.title,
-        "summary": "Le livret, sans aucun nom de salarié.",
-        "axis": resource.axis,
-        "category": resource.category,
-        "kinds": resource.kinds,
-        "provider": f"{'network' if resource.provider_network_id else 'structure'}:{provider.pk}",
-        "url": resource.url,
-        "tags": resource.tags,
-        "restricted_to": resource.restricted_to_id or "",
-    }
-    data.update(overrides)
-    return data
-
-
-def resubmit_url(resource):
-    return reverse("toolbox:resubmit", args=[resource.pk])
 
 
 # --- Transitions --------------------------------------------------------------------------------
 
 
 def test_the_refusal_mail_tells_the_proposer_it_may_correct_it(proposal, advisor, editor):
-    reject(proposal, by=advisor, reason=REASON, link="https://portail.example.org/boite-a-outils/1/")
+    reject(proposal, by=advisor, reason=REASON, base_url="https://portail.example.org")
     (message,) = mail.outbox
     assert "Vous pouvez la corriger et la proposer à nouveau depuis sa page" in message.body
-    assert "https://portail.example.org/boite-a-outils/1/" in message.body
+    assert f"https://portail.example.org/boite-a-outils/{proposal.pk}/" in message.body
 
 
 def test_resubmit_puts_a_refused_proposal_back_in_moderation_and_tells_the_moderators(
@@ -73,7 +43,7 @@ def test_resubmit_puts_a_refused_proposal_back_in_moderation_and_tells_the_moder
     assert (resource.rejection_reason, resource.moderated_by, resource.moderated_at) == (REASON, advisor, refused_at)
     assert resource.was_refused
     (message,) = mail.outbox
-    assert message.to == [] and message.bcc == [advisor.email]
+    assert message.to == [advisor.email] and message.cc == message.bcc == []
     assert "proposition corrigée « Livret d'accueil anonymisé »" in message.subject
     assert f"Motif du refus précédent :\n{REASON}" in message.body
     assert f"/boite-a-outils/{resource.pk}/" in message.body
@@ -193,7 +163,7 @@ def test_a_proposal_without_advisor_is_resubmitted_to_the_administrators(portal_
     reject(resource, by=portal_admin, reason="Merci d'ajouter un mode d'emploi.")
     mail.outbox.clear()
     resubmit(resource, by=orphan)
-    assert mail.outbox[0].bcc == [portal_admin.email]
+    assert [m.to for m in mail.outbox] == [[portal_admin.email]]
 
 
 # --- Who may do what ----------------------------------------------------------------------------

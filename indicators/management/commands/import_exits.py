@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from dossiers.models import Structure
-from dossiers.validators import normalize_siret
 from indicators.importer import ImportFailed, import_exits
+from siae_portal.validators import normalize_siret
 
 
 class Command(BaseCommand):

@@ -15,8 +15,9 @@ import numpy as np
 from django.db import connection
 from django.utils import timezone
 
-from dossiers.demo import make_siret
 from dossiers.models import Network, Structure
+from indicators.dashboards import default_year
+from indicators.models import ExitRecord, PrescriberPositioning
 from siae_portal.reference import (
     DEPARTEMENTS,
     DURABLE,
@@ -30,8 +31,7 @@ from siae_portal.reference import (
     TRANSITION,
 )
 
-from .dashboards import default_year
-from .models import ExitRecord, PrescriberPositioning
+from .generators import make_siret
 
 REFERENCE_PREFIX = "NAT-"
 STRUCTURES = 4000
@@ -85,6 +85,12 @@ EXIT_COLUMNS = [
     "created_at",
     "updated_at",
 ]
+
+
+def seed(seeding, path=None):
+    """The `seed_demo --scale national` step (nothing at the regional scale)."""
+    if seeding.scale == "national":
+        seed_national(seeding.stdout)
 
 
 def is_seeded() -> bool:

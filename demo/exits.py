@@ -1,17 +1,19 @@
-"""Demo exit records (2006-2009) and positionings for the demo structures of Nord and
-Pas-de-Calais. Deterministic (one random generator per structure), idempotent (natural keys,
-conflicts ignored) and bulk. The national scale lives in `indicators/demo_national.py`."""
+"""The exits of the regional demo structures (2006-2009) and their prescriber positionings, drawn
+at random (one generator per structure, seeded by its name: the same records on every run), and
+rate-definitions.json, two custom rate definitions. Idempotent (natural keys, conflicts ignored)
+and bulk."""
 
 import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from dossiers.demo import DEMO_STRUCTURES
-from dossiers.models import Network, Structure
-from siae_portal.reference import EXIT_MOTIVES, KINDS_ELIGIBLE_BY_HOURS, PRESCRIBERS
+from dossiers.models import Structure
+from indicators.calculations import eligibility_date
+from indicators.models import CustomRateDefinition, ExitRecord, PrescriberPositioning
+from siae_portal.datafiles import read_json
+from siae_portal.reference import EXIT_MOTIVE_BY_CODE, EXIT_MOTIVES, KINDS_ELIGIBLE_BY_HOURS, PRESCRIBERS
 
-from .calculations import eligibility_date
-from .models import CustomRateDefinition, ExitRecord, PrescriberPositioning
+from .seeding import check, json_objects, one_of
 
 YEARS = range(2006, 2010)
 FOLLOWUP_KNOWN = {3: 0.75, 6: 0.55, 12: 0.35}
@@ -20,12 +22,20 @@ for _motive in EXIT_MOTIVES:
     MOTIVES_BY_CATEGORY.setdefault(_motive.category, []).append(_motive.code)
 
 
-def seed(stdout, scale="regional", **options):
-    seed_regional(stdout)
-    if scale == "national":
-        from .demo_national import seed_national
-
-        seed_national(stdout, **options)
+def generate(seeding, path=None):
+    structures = Structure.objects.filter(pk__in=[s.pk for s in seeding.structures.values()]).order_by("name")
+    records, positionings = [], []
+    for structure in structures:
+        rng = random.Random(f"exits-{structure.name}")
+        records.extend(_records_for(structure, rng))
+        positionings.extend(_positionings_for(structure, rng))
+    before = ExitRecord.objects.count()
+    ExitRecord.objects.bulk_create(records, batch_size=2000, ignore_conflicts=True)
+    PrescriberPositioning.objects.bulk_create(positionings, batch_size=2000, ignore_conflicts=True)
+    created = ExitRecord.objects.count() - before
+    seeding.stdout.write(
+        f"Sorties de démonstration : {created} créées ({len(records)} pour {structures.count()} structures)."
+    )
 
 
 def _category_weights(rng: random.Random) -> dict[str, float]:
@@ -106,31 +116,20 @@ def _positionings_for(structure, rng: random.Random) -> list[PrescriberPositioni
     return rows
 
 
-def seed_regional(stdout):
-    names = [row[0] for row in DEMO_STRUCTURES]
-    structures = Structure.objects.filter(name__in=names).order_by("name")
-    records, positionings = [], []
-    for structure in structures:
-        rng = random.Random(f"exits-{structure.name}")
-        records.extend(_records_for(structure, rng))
-        positionings.extend(_positionings_for(structure, rng))
-    before = ExitRecord.objects.count()
-    ExitRecord.objects.bulk_create(records, batch_size=2000, ignore_conflicts=True)
-    PrescriberPositioning.objects.bulk_create(positionings, batch_size=2000, ignore_conflicts=True)
-
-    uriae = Network.objects.filter(code="URIAE").first()
-    CustomRateDefinition.objects.get_or_create(
-        name="DDTEFP du Nord : emploi durable seulement à temps plein",
-        defaults={
-            "description": "Critère supplémentaire demandé lors du dialogue de gestion : un CDI ou un CDD de "
-            "6 mois et plus ne compte comme emploi durable que s'il est à temps plein.",
-            "durable_requires_full_time": True,
-        },
-    )
-    if uriae:
-        CustomRateDefinition.objects.get_or_create(
-            name="URIAE : sans les sorties sans nouvelle ni les inactifs",
-            defaults={"network": uriae, "excluded_motives": ["inactif", "sans_nouvelle"]},
-        )
-    created = ExitRecord.objects.count() - before
-    stdout.write(f"Sorties de démonstration : {created} créées ({len(records)} pour {structures.count()} structures).")
+def load_definitions(seeding, path):
+    """rate-definitions.json: custom rate definitions, keyed by name; `network` (a code) makes one
+    a network's own."""
+    fields = ["description", "excluded_motives", "durable_requires_full_time"]
+    for entry in json_objects(path, read_json(path), required=["name"], optional=[*fields, "network"]):
+        definition = CustomRateDefinition(name=entry["name"], **{key: entry[key] for key in fields if key in entry})
+        motives = definition.excluded_motives
+        if not isinstance(motives, list) or not all(isinstance(code, str) for code in motives):
+            raise entry.error(path, "« excluded_motives » est une liste de codes de motifs de sortie.")
+        unknown = [code for code in motives if code not in EXIT_MOTIVE_BY_CODE]
+        if unknown:
+            raise entry.error(path, f"motif de sortie inconnu dans « excluded_motives » : {', '.join(unknown)}.")
+        if "network" in entry:
+            definition.network = one_of(entry, path, "network", seeding.networks, "réseau inconnu")
+        check(definition, entry, path, exclude=["created_by"], validate_unique=False)
+        defaults = {key: getattr(definition, key) for key in [*fields, "network"]}
+        CustomRateDefinition.objects.get_or_create(name=definition.name, defaults=defaults)

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from dossiers.validators import luhn_is_valid, validate_departement, validate_siret
+from siae_portal.validators import luhn_is_valid, validate_departement, validate_siret
 
 # A real, public SIRET (La Poste's head office) has a valid key.
 VALID_SIRET = "35600000000048"

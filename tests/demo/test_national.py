@@ -3,12 +3,12 @@ import io
 import pytest
 from django.core.management import call_command
 
+from demo.national import REFERENCE_PREFIX, _add_three_months, seed_national
 from dossiers.models import Structure
-from dossiers.validators import luhn_is_valid
 from indicators.calculations import eligibility_date, is_eligible
-from indicators.demo_national import REFERENCE_PREFIX, _add_three_months, seed_national
 from indicators.models import ExitRecord, PrescriberPositioning, eligible_exit_q
 from siae_portal.reference import EXIT_MOTIVE_BY_CODE
+from siae_portal.validators import luhn_is_valid
 
 pytestmark = pytest.mark.django_db
 

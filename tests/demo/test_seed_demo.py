@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from accounts.models import Membership, User
 from dossiers.models import Network, Structure
-from dossiers.validators import validate_siret
+from siae_portal.validators import validate_siret
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,8 @@
-from importlib import import_module
+from django.core.management.base import BaseCommand, CommandError
 
-from django.core.management.base import BaseCommand
-from django.db import transaction
-
-# Each app's demo module exposes `seed(stdout, **options)`; the order follows dependencies.
-SEEDERS = ["dossiers.demo", "indicators.demo", "dossiers.demo_campaigns", "toolbox.demo"]
+from demo.steps import seed
+from dossiers.questionnaires import QuestionnaireInvalid
+from siae_portal.datafiles import DataFileError
 
 
 class Command(BaseCommand):
@@ -19,8 +17,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        options = {key: value for key, value in options.items() if key not in {"stdout", "stderr"}}
-        for dotted in SEEDERS:
-            with transaction.atomic():
-                import_module(dotted).seed(self.stdout, **options)
+        try:
+            seed(self.stdout, options["scale"])
+        except (DataFileError, QuestionnaireInvalid) as error:
+            raise CommandError(f"Données de démonstration invalides : {error}") from None
         self.stdout.write(self.style.SUCCESS("Données de démonstration chargées."))

@@ -1,3 +1,6 @@
+"""Validators of the reference identifiers the whole portal shares: the SIRET of a structure
+(14 digits, Luhn key) and the code of a département (the list in `siae_portal.reference`)."""
+
 from django.core.exceptions import ValidationError
 
 from siae_portal.reference import DEPARTEMENTS

@@ -1,0 +1,20 @@
+"""E-mail backends for the mail-failure tests (select them with the `mail_server_down` fixture)."""
+
+import smtplib
+
+
+class ServerDown:
+    """A mail server that cannot be reached."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("SMTP injoignable")
+
+
+class RecipientRefused(ServerDown):
+    """A mail server that answers but refuses the recipient."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPRecipientsRefused({messages[0].to[0]: (550, b"Mailbox unavailable")})
