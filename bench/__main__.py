@@ -134,16 +134,17 @@ def regional_measures() -> list[Measure]:
     from accounts.models import User
     from dossiers.models import Structure
     from indicators import dashboards
-    from indicators.views_dashboards import TREND_YEARS
+    from indicators.calculations import year_span
+    from indicators.dashboards import TREND_YEARS
 
     user = regional_user()
     year = dashboards.default_year()
     structures = Structure.objects.visible_to(user)
     n_structures = structures.count()
-    definitions = dashboards.builtin_and(dashboards.visible_definitions(user))
+    definitions = dashboards.rate_definitions(user)
 
     def table():
-        return dashboards.sort_rows(dashboards.structures_table(structures, year, definitions), "-official")
+        return dashboards.structures_table(structures, year, definitions, "-official")
 
     rows = table()
     floor_rows = run_floor(*floor_sql(year, year, REGION))
@@ -167,7 +168,7 @@ def regional_measures() -> list[Measure]:
         )
     ]
 
-    trend_years = dashboards.year_span(year, TREND_YEARS)
+    trend_years = year_span(year, TREND_YEARS)
     sql_all, params_all = floor_sql(trend_years[0], year, REGION, "EXTRACT(YEAR FROM e.exit_date), s.kind")
 
     def floor_both():
@@ -176,8 +177,7 @@ def regional_measures() -> list[Measure]:
 
     def work():
         rows = table()
-        trend = dashboards.trends(structures, trend_years, definitions)
-        dashboards.kind_totals(rows, trend, year)
+        dashboards.trends(structures, rows, year, definitions)
 
     work_seconds, floor_work = paired(work, floor_both, PAIRED_REPEAT)
     measures.append(

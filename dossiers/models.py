@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.timezone import localdate
 
-from siae_portal.reference import DEPARTEMENT_CHOICES, STRUCTURE_KINDS
+from siae_portal.reference import DEPARTEMENT_CHOICES, FIRST_YEAR, LAST_YEAR, STRUCTURE_KINDS
 from siae_portal.stored_files import delete_unreferenced_files
 from siae_portal.validators import normalize_siret, validate_departement, validate_siret
 
@@ -166,7 +166,9 @@ class Campaign(models.Model):
             models.CheckConstraint(
                 condition=Q(review_deadline__gte=models.F("opens_on")), name="campaign_review_after_opening"
             ),
-            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="campaign_year_plausible"),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR), name="campaign_year_plausible"
+            ),
         ]
 
     def __str__(self):

@@ -23,7 +23,7 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
-from siae_portal.reference import EXIT_MOTIVES, KINDS_ELIGIBLE_BY_HOURS, PRESCRIBERS
+from siae_portal.reference import ELIGIBILITY_HOURS, EXIT_MOTIVES, KINDS_ELIGIBLE_BY_HOURS, PRESCRIBERS
 
 from .calculations import eligibility_date
 from .models import CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE, ExitRecord
@@ -401,7 +401,7 @@ def parse_rows(frame: pd.DataFrame, kind: str, today: date) -> tuple[pd.DataFram
         raw, present = column(name)
         numbers = _parse_numbers(raw)
         if name == "heures_travaillees" and kind in KINDS_ELIGIBLE_BY_HOURS:
-            message = f"valeur obligatoire pour une structure de type {kind} (règle des 150 heures)."
+            message = f"valeur obligatoire pour une structure de type {kind} (règle des {ELIGIBILITY_HOURS} heures)."
             errors.add(~present, name, message)
         errors.add(present & numbers.isna().to_numpy(), name, "nombre d'heures invalide {value}.", raw)
         errors.add(numbers < 0, name, "le nombre d'heures ne peut pas être négatif.")

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -14,7 +16,7 @@ from siae_portal.reference import (
     PRESCRIBERS,
 )
 
-from .calculations import eligibility_date
+from .calculations import RateDefinition, eligibility_date
 
 ExitMotive = models.TextChoices("ExitMotive", [(m.code, (m.code, m.label)) for m in EXIT_MOTIVES])
 ExitCategory = models.TextChoices("ExitCategory", [(code, (code, label)) for code, label in EXIT_CATEGORIES])
@@ -47,11 +49,11 @@ class ExitRecordQuerySet(models.QuerySet):
 
         return self.filter(structure__in=Structure.objects.visible_to(user))
 
-    def in_year(self, year: int):
-        return self.filter(exit_date__year=year)
-
-    def eligible(self):
-        return self.filter(eligible_exit_q())
+    def in_years(self, first_year: int, last_year: int | None = None):
+        """The exits dated in `first_year` (or from `first_year` to `last_year`), both ends
+        included: a date range, so that the (structure, exit_date) index serves."""
+        last_year = first_year if last_year is None else last_year
+        return self.filter(exit_date__range=(date(first_year, 1, 1), date(last_year, 12, 31)))
 
 
 class ExitRecord(models.Model):
@@ -165,6 +167,34 @@ class PrescriberPositioning(models.Model):
         return f"{self.structure} {self.year} · {self.get_prescriber_display()}"
 
 
+class CustomRateDefinitionQuerySet(models.QuerySet):
+    def visible_to(self, user, *, structure=None, network_code: str | None = None):
+        """The definitions `user` sees: the portal-wide ones, those of its networks (advisor) and of
+        its structures' networks (SIAE staff, so they see what their network computes); all of them
+        for an administrator. Also those of `structure`'s networks (the structure's dashboard shows
+        what its networks compute, to whoever sees it) and of the network `network_code` (the
+        report of a network). `user=None` is no reader (the `indicators` command): the portal-wide
+        definitions, and those that `structure` or `network_code` add. Inactive ones included:
+        chain `.active()` for the rates to compute."""
+        scope = user.scope if user is not None else None
+        definitions = self.select_related("network", "created_by")
+        if scope is not None and scope.is_admin:
+            return definitions
+        condition = Q(network__isnull=True)
+        if scope is not None:
+            condition |= Q(network_id__in=scope.network_ids)
+            if scope.structure_ids:
+                condition |= Q(network__structures__in=scope.structure_ids)
+        if structure is not None:
+            condition |= Q(network__structures=structure)
+        if network_code:
+            condition |= Q(network__code=network_code)
+        return definitions.filter(condition).distinct()
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
 class CustomRateDefinition(models.Model):
     """A variant of the official rate that an advisor or an administrator defines, always shown
     beside the official rate (e.g. "emploi durable seulement à temps plein")."""
@@ -190,6 +220,8 @@ class CustomRateDefinition(models.Model):
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     is_active = models.BooleanField("active", default=True)
 
+    objects = CustomRateDefinitionQuerySet.as_manager()
+
     class Meta:
         verbose_name = "définition de taux personnalisée"
         verbose_name_plural = "définitions de taux personnalisées"
@@ -198,9 +230,7 @@ class CustomRateDefinition(models.Model):
     def __str__(self):
         return self.name
 
-    def as_definition(self):
-        from .calculations import RateDefinition
-
+    def as_definition(self) -> RateDefinition:
         return RateDefinition(
             code=f"custom-{self.pk}",
             label=self.name,

@@ -5,29 +5,18 @@ happens in SQL (a constant number of queries whatever the number of structures);
 pure functions of `calculations.py`.
 """
 
-from datetime import date
-
-from django.db.models import Sum
-
-from siae_portal.reference import DEPARTEMENTS, EXIT_MOTIVES, PRESCRIBERS, STRUCTURE_KINDS, departement_label
+from siae_portal.reference import DEPARTEMENTS, EXIT_MOTIVES, FIRST_YEAR, LAST_YEAR, STRUCTURE_KINDS, departement_label
 
 from .calculations import (
     BUILTIN_DEFINITIONS,
+    complementary_indicators,
     compute_rate,
-    followup_rate_by_motive,
-    followup_total,
-    safe_ratio,
+    counts_of,
+    followup_rates,
     summarize,
+    total_of,
 )
-from .models import ExitRecord, PrescriberPositioning
-from .selectors import FOLLOWUP_FIELDS, ExitFigures, counts_of, exit_figures_by, followups_of, total_of
-
-PRESCRIBER_LABELS = dict(PRESCRIBERS)
-
-
-def year_records(structures, year: int):
-    """Exit records of `structures` with an exit date in `year` (both ends included)."""
-    return ExitRecord.objects.filter(structure__in=structures, exit_date__range=(date(year, 1, 1), date(year, 12, 31)))
+from .selectors import motive_figures, positioning_counts
 
 
 def build_report(structures, year: int, *, scope: dict | None = None, custom_definitions=()) -> dict:
@@ -36,19 +25,16 @@ def build_report(structures, year: int, *, scope: dict | None = None, custom_def
 
     `custom_definitions` are CustomRateDefinition instances (already filtered for the reader).
     Two queries: one GROUP BY motive over the exits, one over the prescribers' positionings."""
-    figures = exit_figures_by(year_records(structures, year)).get((), {})
+    figures = motive_figures(structures, year, year).get((), {})
     counts = counts_of(figures)
     summary = summarize(counts)
     rates = {code: compute_rate(counts, definition) for code, definition in BUILTIN_DEFINITIONS.items()}
-    official_denominator = rates["official"].denominator
-
-    followup = {}
-    for months in FOLLOWUP_FIELDS:
-        by_motive = followups_of(figures, months)
-        followup[str(months)] = {
-            **followup_rate_by_motive(by_motive, official_denominator).as_dict(),
-            "known": followup_total(by_motive).known,
-        }
+    followup = {
+        str(months): {**rate.as_dict(), "known": known}
+        for months, (rate, known) in followup_rates(figures, rates["official"].denominator).items()
+    }
+    positionings = positioning_counts(structures, [year]).get(year, {})
+    complementary = complementary_indicators(year, total_of(figures.values()), positionings)
 
     return {
         "scope": scope if scope is not None else {"type": "selection"},
@@ -57,7 +43,7 @@ def build_report(structures, year: int, *, scope: dict | None = None, custom_def
         "rates": {code: rate.as_dict() for code, rate in rates.items()},
         "custom": [_custom_rate(definition, counts) for definition in custom_definitions],
         "followup": followup,
-        "complementary": complementary_indicators(structures, year, total_of(figures.values())),
+        "complementary": complementary.as_dict(),
         "motives": {
             motive.code: {"total": counts[motive.code].total, "eligible": counts[motive.code].eligible}
             for motive in EXIT_MOTIVES
@@ -76,63 +62,6 @@ def _custom_rate(definition, counts) -> dict:
         "durable_requires_full_time": definition.durable_requires_full_time,
         **compute_rate(counts, definition.as_definition()).as_dict(),
     }
-
-
-def complementary_indicators(structures, year: int, total: ExitFigures) -> dict:
-    """Prescriber ratio, support hours and training per salarié (salariés = exits of the year),
-    from the year's `ExitFigures` added up. One query (the positionings)."""
-    salaries = total.count.total
-    internal = float(total.support_hours_internal)
-    external = float(total.support_hours_external)
-    entries = total.training_entries
-    actions = total.training_support_actions
-
-    positionings = (
-        PrescriberPositioning.objects.filter(structure__in=structures, year=year)
-        .order_by()
-        .values("prescriber")
-        .annotate(positioned=Sum("positioned"), hired=Sum("hired"))
-    )
-    by_prescriber = {row["prescriber"]: row for row in positionings}
-    prescribers = [
-        {
-            "prescriber": code,
-            "label": label,
-            "positioned": by_prescriber[code]["positioned"],
-            "hired": by_prescriber[code]["hired"],
-            "ratio": safe_ratio(by_prescriber[code]["hired"], by_prescriber[code]["positioned"]),
-        }
-        for code, label in PRESCRIBERS
-        if code in by_prescriber
-    ]
-    positioned = sum(row["positioned"] for row in prescribers)
-    hired = sum(row["hired"] for row in prescribers)
-    return {
-        "prescribers": {
-            "by_prescriber": prescribers,
-            "positioned": positioned,
-            "hired": hired,
-            "ratio": safe_ratio(hired, positioned),
-        },
-        "support_hours": {
-            "salaries": salaries,
-            "internal": round(internal, 2),
-            "external": round(external, 2),
-            "internal_per_salarie": _rounded(safe_ratio(internal, salaries)),
-            "external_per_salarie": _rounded(safe_ratio(external, salaries)),
-        },
-        "training": {
-            "entries": entries,
-            "support_actions": actions,
-            "entries_per_salarie": _rounded(safe_ratio(entries, salaries)),
-            "support_actions_per_salarie": _rounded(safe_ratio(actions, salaries)),
-        },
-        "signed_statements": total.signed_statements,
-    }
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
 
 
 # --- Scopes ---------------------------------------------------------------------------------------
@@ -154,8 +83,8 @@ def parse_year(value) -> int:
         raise ScopeError(
             "Le paramètre « year » est obligatoire : une année sur quatre chiffres, par exemple 2009.", 400
         ) from None
-    if not 1990 <= year <= 2100:
-        raise ScopeError(f"L'année {year} est hors de la plage acceptée (1990 à 2100).", 400)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ScopeError(f"L'année {year} est hors de la plage acceptée ({FIRST_YEAR} à {LAST_YEAR}).", 400)
     return year
 
 

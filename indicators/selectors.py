@@ -1,19 +1,74 @@
-"""Reads that feed the rate calculations: counts aggregated in SQL, then handed to the pure
-functions of `calculations.py`."""
+"""Reads of the indicators app: the exit figures aggregated in SQL (handed to the pure functions
+of `calculations.py`), the positionings, and the custom rate definitions a reader may open.
+
+The dashboards and reports count exits only through `motive_counts()` and `motive_figures()`:
+plain figures per group (structure, year, kind) and motive, whatever table they come from.
+`exit_counts_by()` and `exit_figures_by()` are the GROUP BY over the raw exit records beneath."""
 
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db import connections
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, OuterRef, Q, Subquery, Sum
+from django.shortcuts import get_object_or_404
 
-from .calculations import DYNAMIC_MOTIVES, FollowupCount, MotiveCount
-from .models import ExitRecord, eligible_exit_q
+from .calculations import DYNAMIC_MOTIVES, FOLLOWUP_MONTHS, ExitFigures, FollowupCount, MotiveCount
+from .models import CustomRateDefinition, ExitRecord, PrescriberPositioning, eligible_exit_q
 
 DATE_PARTS = ("__year", "__quarter", "__month", "__week", "__day")
-FOLLOWUP_FIELDS = {3: "situation_3_months", 6: "situation_6_months", 12: "situation_12_months"}
+FOLLOWUP_FIELDS = {months: f"situation_{months}_months" for months in FOLLOWUP_MONTHS}
+# The groups the pages count by, and the exit record's field behind each.
+GROUPS = {"structure": "structure_id", "year": "exit_date__year", "kind": "structure__kind"}
+
+
+def motive_counts(structures, first_year: int, last_year: int, *groups: str) -> dict:
+    """The exits of `structures` (a queryset or a list of ids) dated from `first_year` to
+    `last_year`, counted per group (a tuple of `groups` values: "structure", "year", "kind"; () for
+    none) and motive: {group: {motive: MotiveCount}}. One SQL query."""
+    return exit_counts_by(_exits(structures, first_year, last_year), *(GROUPS[name] for name in groups))
+
+
+def motive_figures(structures, first_year: int, last_year: int, *groups: str) -> dict:
+    """Like `motive_counts()`, with the follow-ups, support and training figures of each group and
+    motive: {group: {motive: ExitFigures}}. One SQL query."""
+    return exit_figures_by(_exits(structures, first_year, last_year), *(GROUPS[name] for name in groups))
+
+
+def _exits(structures, first_year: int, last_year: int):
+    return ExitRecord.objects.filter(structure__in=structures).in_years(first_year, last_year)
+
+
+def positioning_counts(structures, years) -> dict:
+    """People positioned and hired per year and prescriber, added up over `structures`:
+    {year: {prescriber: (positioned, hired)}}. One SQL query."""
+    rows = (
+        PrescriberPositioning.objects.filter(structure__in=structures, year__in=list(years))
+        .order_by()
+        .values_list("year", "prescriber")
+        .annotate(positioned=Sum("positioned"), hired=Sum("hired"))
+    )
+    result = defaultdict(dict)
+    for year, prescriber, positioned, hired in rows:
+        result[year][prescriber] = (positioned, hired)
+    return dict(result)
+
+
+def latest_exit_year(structures) -> int | None:
+    """The year of the latest exit of `structures` (a queryset), or None: one query that probes
+    the (structure, exit_date) index once per structure instead of scanning every exit."""
+    last = ExitRecord.objects.filter(structure=OuterRef("pk")).order_by("-exit_date").values("exit_date")[:1]
+    latest = structures.order_by().annotate(last_exit=Subquery(last)).aggregate(latest=Max("last_exit"))["latest"]
+    return latest.year if latest else None
+
+
+def get_definition_for_user(request, pk, *, write=False):
+    """The custom rate definition `pk` if the user sees it (404 otherwise), and may change it when
+    `write` (403 otherwise)."""
+    definition = get_object_or_404(CustomRateDefinition.objects.visible_to(request.user), pk=pk)
+    if write and not request.user.has_perm("indicators.change_customratedefinition", definition):
+        raise PermissionDenied("Vous ne pouvez pas modifier cette définition.")
+    return definition
 
 
 def exit_counts_by(records, *group_fields) -> dict:
@@ -61,35 +116,6 @@ def driver_rows(queryset) -> list[tuple]:
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
-
-
-def exit_counts(records) -> dict:
-    """The exits of `records` counted by motive: {motive: MotiveCount}. One SQL query."""
-    return exit_counts_by(records).get((), {})
-
-
-@dataclass(frozen=True)
-class ExitFigures:
-    """Everything the reports read off the exits of one motive in a group."""
-
-    count: MotiveCount
-    followups: dict  # {months: FollowupCount}
-    support_hours_internal: Decimal
-    support_hours_external: Decimal
-    training_entries: int
-    training_support_actions: int
-    signed_statements: int
-
-    def __add__(self, other: "ExitFigures") -> "ExitFigures":
-        return ExitFigures(
-            count=self.count + other.count,
-            followups={months: count + other.followups[months] for months, count in self.followups.items()},
-            support_hours_internal=self.support_hours_internal + other.support_hours_internal,
-            support_hours_external=self.support_hours_external + other.support_hours_external,
-            training_entries=self.training_entries + other.training_entries,
-            training_support_actions=self.training_support_actions + other.training_support_actions,
-            signed_statements=self.signed_statements + other.signed_statements,
-        )
 
 
 def exit_figures_by(records, *group_fields) -> dict:
@@ -141,22 +167,3 @@ def exit_figures_by(records, *group_fields) -> dict:
         motive = row["exit_motive"]
         group[motive] = group[motive] + part if motive in group else part
     return dict(result)
-
-
-def total_of(figures) -> ExitFigures:
-    """The sum of some `ExitFigures` (a group's motives), zero for none."""
-    zero = ExitFigures(MotiveCount(), dict.fromkeys(FOLLOWUP_FIELDS, FollowupCount()), Decimal(0), Decimal(0), 0, 0, 0)
-    return sum(figures, zero)
-
-
-def counts_of(figures: dict) -> dict:
-    """{motive: MotiveCount} out of {motive: ExitFigures}, for the rate functions."""
-    return {motive: figure.count for motive, figure in figures.items()}
-
-
-def followups_of(figures: dict, months: int) -> dict:
-    """{motive: FollowupCount} at `months` out of {motive: ExitFigures}."""
-    return {motive: figure.followups[months] for motive, figure in figures.items()}
-
-
-__all__ = ["ExitRecord", "exit_counts", "exit_counts_by", "exit_figures_by", "total_of"]

@@ -20,6 +20,11 @@ KINDS_ELIGIBLE_BY_DURATION = frozenset({"ACI", "EI"})
 KINDS_ELIGIBLE_BY_HOURS = frozenset({"AI", "ETTI"})
 ELIGIBILITY_MONTHS = 3
 ELIGIBILITY_HOURS = 150
+# As the pages say it: "3 mois ACI/EI, 150 heures AI/ETTI".
+ELIGIBILITY_RULE = (
+    f"{ELIGIBILITY_MONTHS} mois {'/'.join(sorted(KINDS_ELIGIBLE_BY_DURATION))}, "
+    f"{ELIGIBILITY_HOURS} heures {'/'.join(sorted(KINDS_ELIGIBLE_BY_HOURS))}"
+)
 
 NETWORKS = [
     ("URIAE", "Union régionale des structures d'insertion par l'activité économique"),
@@ -107,6 +112,13 @@ PRESCRIBERS = [
     ("candidature_spontanee", "Candidature spontanée"),
     ("autre", "Autre"),
 ]
+
+# --- Years --------------------------------------------------------------------------------------
+
+# The years the portal accepts, for campaigns (a database constraint), the years asked of the
+# dashboards, reports and API, and the positionings' years.
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
 
 # Targets of circulaire DGEFP n° 2008-21.
 TARGET_DYNAMIC_RATE = 0.60

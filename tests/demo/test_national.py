@@ -6,7 +6,7 @@ from django.core.management import call_command
 from demo.national import REFERENCE_PREFIX, _add_three_months, seed_national
 from dossiers.models import Structure
 from indicators.calculations import eligibility_date, is_eligible
-from indicators.models import ExitRecord, PrescriberPositioning
+from indicators.models import ExitRecord, PrescriberPositioning, eligible_exit_q
 from siae_portal.reference import EXIT_MOTIVE_BY_CODE
 from siae_portal.validators import luhn_is_valid
 
@@ -32,7 +32,7 @@ def test_tiny_national_seed_is_valid_and_idempotent():
         assert record.eligible_from == eligibility_date(record.entry_date)
         assert record.exit_motive in EXIT_MOTIVE_BY_CODE
     eligible = sum(is_eligible(e.structure.kind, e.entry_date, e.exit_date, e.hours_worked) for e in exits)
-    assert eligible == ExitRecord.objects.eligible().count()
+    assert eligible == ExitRecord.objects.filter(eligible_exit_q()).count()
     assert 0.6 * len(exits) < eligible < 0.98 * len(exits)
     assert PrescriberPositioning.objects.filter(year=2009).exists()
 

@@ -173,3 +173,108 @@ def test_a_definition_built_with_a_set_or_a_list_still_computes():
     from_list = RateDefinition("y", "y", excluded_motives=["chomage"])
     assert compute_rate(counts, from_set).as_dict() == compute_rate(counts, from_list).as_dict()
     assert compute_rate(counts, from_set).as_dict() == {"numerator": 1, "denominator": 2, "rate": 0.5}
+
+
+# --- Reshaping: complementary indicators, totals, sorting (no database either) -----------------------
+
+
+def _figures(total, internal="0", external="0", entries=0, actions=0, signed=0):
+    from indicators.calculations import FOLLOWUP_MONTHS, ExitFigures
+
+    return ExitFigures(
+        MotiveCount(total, total, 0),
+        dict.fromkeys(FOLLOWUP_MONTHS, FollowupCount()),
+        Decimal(internal),
+        Decimal(external),
+        entries,
+        actions,
+        signed,
+    )
+
+
+def test_complementary_indicators_per_salarie_and_prescribers_in_reference_order():
+    from indicators.calculations import complementary_indicators, total_of
+
+    total = total_of([_figures(2, internal="10.5", entries=1), _figures(1, internal="2", external="1", actions=3)])
+    indicators = complementary_indicators(2009, total, {"plie": (6, 2), "autre": (3, 0), "pole_emploi": (10, 4)})
+    assert (indicators.year, indicators.salaries) == (2009, 3)
+    assert indicators.internal_per_salarie == 12.5 / 3  # unrounded for the pages
+    assert indicators.external_per_salarie == 1 / 3
+    assert (indicators.entries_per_salarie, indicators.support_actions_per_salarie) == (1 / 3, 1.0)
+    # The reference order of the prescribers (PRESCRIBERS), whatever the order given.
+    assert [p.prescriber for p in indicators.prescribers] == ["pole_emploi", "plie", "autre"]
+    assert [p.label for p in indicators.prescribers] == ["Pôle emploi", "PLIE", "Autre"]
+    assert (indicators.positioned, indicators.hired, indicators.hiring_ratio) == (19, 6, 6 / 19)
+    report = indicators.as_dict()  # the report's JSON: rounded to 2 decimals
+    assert report["support_hours"] == {
+        "salaries": 3, "internal": 12.5, "external": 1.0, "internal_per_salarie": 4.17, "external_per_salarie": 0.33
+    }  # fmt: skip
+    assert report["training"] == {
+        "entries": 1, "support_actions": 3, "entries_per_salarie": 0.33, "support_actions_per_salarie": 1.0
+    }  # fmt: skip
+    assert report["prescribers"]["by_prescriber"][0] == {
+        "prescriber": "pole_emploi", "label": "Pôle emploi", "positioned": 10, "hired": 4, "ratio": 0.4
+    }  # fmt: skip
+    assert report["prescribers"]["ratio"] == 6 / 19
+
+
+def test_complementary_indicators_of_no_exit_and_no_positioning_have_no_ratio():
+    from indicators.calculations import complementary_indicators, total_of
+
+    indicators = complementary_indicators(2009, total_of([]), {})
+    assert indicators.salaries == 0 and indicators.prescribers == ()
+    assert indicators.internal_per_salarie is None and indicators.hiring_ratio is None
+    report = indicators.as_dict()
+    assert report["support_hours"]["internal_per_salarie"] is None
+    assert report["prescribers"] == {"by_prescriber": [], "positioned": 0, "hired": 0, "ratio": None}
+    assert report["signed_statements"] == 0
+
+
+def test_followup_rates_per_months_with_known_situations():
+    from indicators.calculations import ExitFigures, followup_rates
+
+    def figures(known_6, dynamic_6):
+        return ExitFigures(
+            MotiveCount(3, 3, 0),
+            {3: FollowupCount(), 6: FollowupCount(known_6, dynamic_6), 12: FollowupCount()},
+            Decimal(0),
+            Decimal(0),
+            0,
+            0,
+            0,
+        )
+
+    rates = followup_rates({"chomage": figures(2, 1), "deces": figures(1, 1)}, denominator=3)
+    assert list(rates) == [3, 6, 12]
+    rate, known = rates[6]
+    assert (rate.numerator, rate.denominator, known) == (1, 3, 2)  # the retrait is left out
+    assert rates[3][0].as_dict() == {"numerator": 0, "denominator": 3, "rate": 0.0}
+
+
+def test_merge_counts_and_year_span():
+    from indicators.calculations import merge_counts, year_span
+
+    merged = merge_counts(
+        [{"chomage": MotiveCount(2, 1, 0)}, {"chomage": MotiveCount(1, 1, 1), "deces": MotiveCount(1)}]
+    )
+    assert merged == {"chomage": MotiveCount(3, 2, 1), "deces": MotiveCount(1, 0, 0)}
+    assert year_span(2009, 4) == [2006, 2007, 2008, 2009]
+
+
+def test_sort_rows_puts_structures_without_a_rate_last_both_ways():
+    from indicators.calculations import BUILTIN_DEFINITIONS, RateSet, StructureRow, sort_rows
+
+    definitions = list(BUILTIN_DEFINITIONS.values())
+
+    def row(name, counts):
+        return StructureRow(0, name, "", "EI", "59", RateSet(counts, definitions))
+
+    rows = [
+        row("b", {"chomage": MotiveCount(1, 1, 0)}),
+        row("Sans", {}),
+        row("a", {"cdi_aide": MotiveCount(1, 1, 0)}),
+    ]
+    assert [r.name for r in sort_rows(rows, "official")] == ["b", "a", "Sans"]
+    assert [r.name for r in sort_rows(rows, "-official")] == ["a", "b", "Sans"]
+    assert [r.name for r in sort_rows(rows, "-name")] == ["Sans", "b", "a"]
+    assert [r.name for r in sort_rows(rows, "unknown")] == ["a", "b", "Sans"]  # by name

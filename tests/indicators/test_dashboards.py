@@ -147,10 +147,10 @@ def test_complementary_indicators(client, editor, structure):
     client.force_login(editor)
     context = client.get(reverse("indicators:structure_dashboard", args=[structure.pk]), {"year": 2009}).context
     row = context["complementary"][-1]
-    assert row["year"] == 2009 and row["salaries"] == 3
-    assert row["internal_per_salarie"] == pytest.approx(8.0)  # (10 + 10 + 4) / 3
-    assert row["external_per_salarie"] == pytest.approx(8 / 3)
-    assert (row["training_entries"], row["training_actions"]) == (2, 4)
+    assert row.year == 2009 and row.salaries == 3
+    assert row.internal_per_salarie == pytest.approx(8.0)  # (10 + 10 + 4) / 3
+    assert row.external_per_salarie == pytest.approx(8 / 3)
+    assert (row.training_entries, row.training_support_actions) == (2, 4)
     followups = dict(context["followups"])
     assert followups[6].as_dict() == {"numerator": 2, "denominator": 3, "rate": 2 / 3}
     assert followups[3].numerator == 0

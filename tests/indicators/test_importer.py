@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from indicators.importer import ImportFailed, import_exits, normalize_text
-from indicators.models import ExitRecord
+from indicators.models import ExitRecord, eligible_exit_q
 from tests.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_comma_separated_file_with_iso_dates_and_decimal_point(aci):
     assert result.created == 2
     assert ExitRecord.objects.get(reference="S-1").hours_worked == Decimal("160.50")
     assert ExitRecord.objects.get(reference="S-2").hours_worked == Decimal("150.25")
-    assert ExitRecord.objects.eligible().count() == 1  # exactly 3 months for S-1, one day short for S-2
+    assert ExitRecord.objects.filter(eligible_exit_q()).count() == 1  # exactly 3 months for S-1, one day short for S-2
 
 
 @pytest.mark.parametrize(
@@ -271,7 +271,7 @@ def test_xlsx_file_with_real_dates_and_numbers(ai):
     assert (result.created, result.unknown_columns) == (2, ["notes"])
     assert ExitRecord.objects.get(reference="X-1").exit_motive == "autre_siae"
     assert ExitRecord.objects.get(reference="X-2").hours_worked == Decimal("149.00")
-    assert ExitRecord.objects.eligible().count() == 1
+    assert ExitRecord.objects.filter(eligible_exit_q()).count() == 1
 
 
 def test_a_file_that_is_not_a_table(aci):

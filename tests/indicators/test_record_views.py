@@ -187,6 +187,14 @@ def test_hours_are_required_for_an_ai(client, portal_admin):
     assert str(ExitRecord.objects.get().hours_worked) == "151.50"
 
 
+def test_the_eligibility_thresholds_are_spelled_out(client, portal_admin, structure, worked_example):
+    client.force_login(portal_admin)
+    form = client.get(reverse("indicators:exit_create", args=[StructureFactory(kind="ETTI").pk])).text
+    assert "Obligatoire pour une structure de type ETTI : une sortie compte à partir de 150 heures." in form
+    listing = client.get(reverse("indicators:exit_list", args=[structure.pk])).text
+    assert "dont éligibles (3 mois ACI/EI, 150 heures AI/ETTI)" in listing
+
+
 def test_list_filters_and_shows_the_rates(client, reader, structure, worked_example):
     ExitRecord.objects.create(
         structure=structure, reference="OLD", entry_date=date(2007, 1, 1), exit_date=date(2007, 12, 31),
@@ -319,6 +327,18 @@ def test_positionings_formset_updates_deletes_and_validates(client, editor, read
     page = client.get(url).text
     assert "40,0\u00a0%" in page  # the ratio hired / positioned
     assert "<input" not in page.split("<table")[1]
+
+
+def test_detail_of_a_record_without_history(client, editor, structure):
+    """The demo seeds bulk-insert their exits: no history entry, and the page still opens."""
+    from tests.indicators.dashboard_data import make_exits
+
+    (record,) = make_exits(structure, 2009, ["chomage"])
+    assert not record.history.exists()
+    client.force_login(editor)
+    response = client.get(reverse("indicators:exit_detail", args=[structure.pk, record.pk]))
+    assert response.status_code == 200
+    assert response.context["history"] == []
 
 
 def test_detail_history_has_a_constant_number_of_queries(

@@ -3,9 +3,19 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.calculations import OFFICIAL, URIAE, FollowupCount, compute_rate, followup_rate_by_motive, summarize
-from indicators.models import ExitRecord
-from indicators.selectors import counts_of, exit_counts, exit_counts_by, exit_figures_by, followups_of
+from indicators.calculations import (
+    OFFICIAL,
+    URIAE,
+    FollowupCount,
+    MotiveCount,
+    compute_rate,
+    counts_of,
+    followup_rate_by_motive,
+    followups_of,
+    summarize,
+)
+from indicators.models import ExitRecord, eligible_exit_q
+from indicators.selectors import exit_counts_by, exit_figures_by
 from tests.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +43,7 @@ def test_worked_example_from_the_database(django_assert_num_queries):
     _exit(aci, 99, "cdi_non_aide", entry=date(2009, 7, 1), exit_=date(2009, 9, 1))  # 2 months only
     _exit(aci, 100, "chomage", exit_=date(2010, 1, 1))  # another year
     with django_assert_num_queries(1):
-        counts = exit_counts(ExitRecord.objects.in_year(2009))
+        counts = exit_counts_by(ExitRecord.objects.in_years(2009))[()]
     assert summarize(counts).as_dict() == {
         "total": 20, "eligible": 19, "retraits": 2, "durable": 4, "transition": 3, "positive": 3, "other": 7
     }  # fmt: skip
@@ -66,7 +76,7 @@ def test_exit_figures_follow_ups_and_sums_in_one_query(django_assert_num_queries
     _exit(ai, 6, "cdi_aide", hours_worked=200, situation_12_months="cdd_moins_6m")
     with django_assert_num_queries(1):
         figures = exit_figures_by(ExitRecord.objects.all())[()]
-    assert counts_of(figures) == exit_counts(ExitRecord.objects.all())
+    assert counts_of(figures) == exit_counts_by(ExitRecord.objects.all())[()]
     assert figures["chomage"].followups == {
         3: FollowupCount(known=1, dynamic=1), 6: FollowupCount(known=2, dynamic=1), 12: FollowupCount()
     }  # fmt: skip
@@ -96,10 +106,10 @@ def test_exit_figures_by_group():
 def test_entry_date_change_updates_eligibility():
     aci = StructureFactory(kind="ACI")
     record = _exit(aci, 1, "chomage", entry=date(2009, 8, 1), exit_=date(2009, 9, 30))
-    assert not ExitRecord.objects.eligible().exists()
+    assert not ExitRecord.objects.filter(eligible_exit_q()).exists()
     record.entry_date = date(2009, 6, 30)
     record.save()
-    assert ExitRecord.objects.eligible().get() == record
+    assert ExitRecord.objects.filter(eligible_exit_q()).get() == record
 
 
 def test_counts_of_an_empty_scope_run_no_query(django_assert_num_queries):
@@ -127,3 +137,58 @@ def test_decimal_group_keys_other_than_date_parts_are_kept():
     grouped = exit_counts_by(ExitRecord.objects.all(), "hours_worked")
     assert len(grouped) == 2  # never truncated into one key
     assert sum(counts["chomage"].total for counts in grouped.values()) == 2
+
+
+def test_in_years_takes_whole_calendar_years_both_ends_included():
+    aci = StructureFactory(kind="ACI")
+    _exit(aci, 1, "chomage", entry=date(2007, 1, 1), exit_=date(2008, 1, 1))
+    _exit(aci, 2, "chomage", entry=date(2007, 1, 1), exit_=date(2008, 12, 31))
+    _exit(aci, 3, "chomage", entry=date(2007, 1, 1), exit_=date(2009, 1, 1))
+    _exit(aci, 4, "chomage", entry=date(2007, 1, 1), exit_=date(2007, 12, 31))
+    assert sorted(ExitRecord.objects.in_years(2008).values_list("reference", flat=True)) == ["S-0001", "S-0002"]
+    assert ExitRecord.objects.in_years(2007, 2009).count() == 4
+
+
+def test_motive_counts_and_figures_by_the_pages_groups(django_assert_num_queries):
+    from dossiers.models import Structure
+    from indicators.selectors import motive_counts, motive_figures
+
+    aci = StructureFactory(kind="ACI")
+    ei = StructureFactory(kind="EI")
+    _exit(aci, 1, "chomage")
+    _exit(aci, 2, "cdi_aide", exit_=date(2010, 2, 1))
+    _exit(ei, 3, "chomage", support_hours_internal=5)
+    _exit(StructureFactory(kind="AI"), 4, "chomage", hours_worked=200)  # not among the structures asked
+    structures = Structure.objects.filter(pk__in=[aci.pk, ei.pk])
+    with django_assert_num_queries(1):
+        by_kind = motive_counts(structures, 2009, 2010, "year", "kind")
+    assert by_kind == {
+        (2009, "ACI"): {"chomage": MotiveCount(1, 1, 0)},
+        (2010, "ACI"): {"cdi_aide": MotiveCount(1, 1, 0)},
+        (2009, "EI"): {"chomage": MotiveCount(1, 1, 0)},
+    }
+    assert set(motive_counts(structures, 2009, 2009, "structure")) == {(aci.pk,), (ei.pk,)}
+    assert motive_counts([aci.pk], 2009, 2009) == {(): {"chomage": MotiveCount(1, 1, 0)}}
+    with django_assert_num_queries(1):
+        figures = motive_figures(structures, 2009, 2009)[()]
+    assert figures["chomage"].count.total == 2 and figures["chomage"].support_hours_internal == 5
+
+
+def test_positioning_counts_add_up_structures_per_year_and_prescriber(django_assert_num_queries):
+    from indicators.models import PrescriberPositioning
+    from indicators.selectors import positioning_counts
+
+    first, second = StructureFactory(kind="ACI"), StructureFactory(kind="EI")
+    for structure, year, prescriber, positioned, hired in [
+        (first, 2009, "plie", 5, 2),
+        (second, 2009, "plie", 3, 1),
+        (second, 2009, "ccas", 4, 0),
+        (first, 2008, "plie", 1, 1),
+        (first, 2007, "plie", 9, 9),
+    ]:
+        PrescriberPositioning.objects.create(
+            structure=structure, year=year, prescriber=prescriber, positioned=positioned, hired=hired
+        )
+    with django_assert_num_queries(1):
+        counts = positioning_counts([first.pk, second.pk], [2008, 2009])
+    assert counts == {2009: {"plie": (8, 3), "ccas": (4, 0)}, 2008: {"plie": (1, 1)}}

@@ -36,14 +36,10 @@ class Command(BaseCommand):
             )
         except ScopeError as error:
             raise CommandError(error.message) from None
-        # Portal-wide definitions, plus the network's own when the scope is a network.
-        definitions = CustomRateDefinition.objects.filter(is_active=True, network__isnull=True)
-        if scope["type"] == "network":
-            definitions = CustomRateDefinition.objects.filter(is_active=True, network__code=scope["code"])
-            definitions = definitions | CustomRateDefinition.objects.filter(is_active=True, network__isnull=True)
-        report = build_report(
-            structures, year, scope=scope, custom_definitions=definitions.select_related("network").order_by("name")
-        )
+        # No reader: the portal-wide definitions, plus the network's own when the scope is a network.
+        network_code = scope["code"] if scope["type"] == "network" else None
+        definitions = CustomRateDefinition.objects.visible_to(None, network_code=network_code).active()
+        report = build_report(structures, year, scope=scope, custom_definitions=definitions.order_by("name"))
         if options["format"] == "json":
             self.stdout.write(json.dumps(report, ensure_ascii=False))
             return

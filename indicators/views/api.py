@@ -6,8 +6,8 @@ from django.views.decorators.http import require_GET
 
 from dossiers.models import Structure
 
-from .permissions import definitions_visible_to
-from .reports import ScopeError, build_report, parse_year, select_scope
+from ..models import CustomRateDefinition
+from ..reports import ScopeError, build_report, parse_year, select_scope
 
 SCOPE_PARAMETERS = ("structure", "departement", "kind", "network")
 
@@ -30,6 +30,6 @@ def indicators_api(request):
         )
     except ScopeError as error:
         return JsonResponse({"error": error.message}, status=error.status)
-    definitions = definitions_visible_to(request.user).filter(is_active=True).order_by("name")
+    definitions = CustomRateDefinition.objects.visible_to(request.user).active().order_by("name")
     report = build_report(structures, year, scope=scope, custom_definitions=definitions)
     return JsonResponse(report, json_dumps_params={"ensure_ascii": False})

@@ -12,8 +12,10 @@ from siae_portal.exports import export_response
 from siae_portal.pagination import TABLE_PAGE_SIZE, paginate
 from siae_portal.reference import EXIT_CATEGORIES, TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE, departement_label
 
-from . import charts, dashboards
-from .forms_dashboards import SORT_CHOICES, DashboardFilterForm, YearForm
+from .. import charts, dashboards
+from ..calculations import BUILTIN_DEFINITIONS, RateSet
+from ..forms.dashboards import SORT_CHOICES, DashboardFilterForm, YearForm
+from ..selectors import latest_exit_year
 
 CATEGORY_SHORT = [
     ("durable", "Durable"),
@@ -22,7 +24,6 @@ CATEGORY_SHORT = [
     ("other", "Autre"),
     ("retrait", "Retrait"),
 ]
-TREND_YEARS = 6
 
 
 def _csv_cell(value):
@@ -60,7 +61,7 @@ def _counts_header(definitions):
     ]
 
 
-def _counts_cells(rates: dashboards.RateSet):
+def _counts_cells(rates: RateSet):
     s = rates.summary
     counts = [s.total, s.eligible, s.retraits, s.durable, s.transition, s.positive, s.other]
     return counts + [rates.rates[d.code] for d in rates.definitions]
@@ -70,7 +71,7 @@ def _counts_cells(rates: dashboards.RateSet):
 def structure_dashboard(request, pk):
     structure = get_structure_for_user(request, pk)
     form = YearForm(data=request.GET or None)
-    year = form.selected_year(lambda: dashboards.latest_exit_year(Structure.objects.filter(pk=structure.pk)))
+    year = form.selected_year(lambda: latest_exit_year(Structure.objects.filter(pk=structure.pk)))
     data = dashboards.structure_dashboard(structure, request.user, year)
     definitions = data["definitions"]
 
@@ -153,9 +154,9 @@ def network_dashboard(request):
 
     form = DashboardFilterForm(data=request.GET or None)
     structures = form.filter(Structure.objects.visible_to(request.user))
-    year, sort = form.selected_year(lambda: dashboards.latest_exit_year(structures)), form.selected_sort
-    definitions = dashboards.builtin_and(dashboards.visible_definitions(request.user))
-    rows = dashboards.sort_rows(dashboards.structures_table(structures, year, definitions), sort)
+    year, sort = form.selected_year(lambda: latest_exit_year(structures)), form.selected_sort
+    definitions = dashboards.rate_definitions(request.user)
+    rows = dashboards.structures_table(structures, year, definitions, sort)
 
     download = _export(
         request,
@@ -170,10 +171,8 @@ def network_dashboard(request):
     if download:
         return download
 
-    trend_years = dashboards.year_span(year, TREND_YEARS)
-    trend = dashboards.trends(structures, trend_years, definitions)
-    totals = dashboards.kind_totals(rows, trend, year)
-    overall = trend["overall"][year]
+    trend = dashboards.trends(structures, rows, year, definitions)
+    trend_years = trend["years"]
     trend_chart = charts.trend_lines(
         trend_years,
         [
@@ -222,9 +221,9 @@ def network_dashboard(request):
             "rows_count": len(rows),
             "below_count": sum(1 for row in rows if row.rates.below_target),
             "columns": {column["key"]: column for column in columns},
-            "custom_definitions": [d for d in definitions if d.code not in dashboards.BUILTIN_DEFINITIONS],
-            "totals": totals,
-            "overall": overall,
+            "custom_definitions": [d for d in definitions if d.code not in BUILTIN_DEFINITIONS],
+            "totals": trend["totals"],
+            "overall": trend["overall"][year],
             "trend_chart": mark_safe(trend_chart),  # noqa: S308 - built by charts.py, every text escaped
             "kind_chart": mark_safe(kind_chart),  # noqa: S308
             "querystring": params.urlencode(),

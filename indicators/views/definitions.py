@@ -6,15 +6,19 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .forms_records import CustomRateDefinitionForm
-from .permissions import can_create_definitions, definitions_visible_to, get_definition_for_user
+from ..forms.definitions import CustomRateDefinitionForm
+from ..models import CustomRateDefinition
+from ..selectors import get_definition_for_user
+
+CREATE = "indicators.create_definition"
 
 
 @require_GET
 def definition_list(request):
-    definitions = definitions_visible_to(request.user).order_by("-is_active", "name")
-    if not can_create_definitions(request.user):
-        definitions = definitions.filter(is_active=True)
+    can_create = request.user.has_perm(CREATE)
+    definitions = CustomRateDefinition.objects.visible_to(request.user).order_by("-is_active", "name")
+    if not can_create:
+        definitions = definitions.active()
     rows = [
         {"definition": d, "can_edit": request.user.has_perm("indicators.change_customratedefinition", d)}
         for d in definitions
@@ -22,13 +26,13 @@ def definition_list(request):
     return render(
         request,
         "indicators/definition_list.html",
-        {"rows": rows, "can_create": can_create_definitions(request.user)},
+        {"rows": rows, "can_create": can_create},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def definition_create(request):
-    if not can_create_definitions(request.user):
+    if not request.user.has_perm(CREATE):
         raise PermissionDenied("Seuls les conseillers de réseau et les administrateurs définissent des taux.")
     form = CustomRateDefinitionForm(data=request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():

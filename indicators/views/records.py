@@ -3,7 +3,6 @@ add / edit / delete with history, import, and the positionings per prescriber. R
 editors and administrators write."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,13 +11,21 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dossiers.selectors import get_structure_for_user
 from siae_portal.exports import csv_response, export_response
 from siae_portal.pagination import TABLE_PAGE_SIZE, paginate
-from siae_portal.reference import PRESCRIBERS, TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
+from siae_portal.reference import (
+    ELIGIBILITY_RULE,
+    FIRST_YEAR,
+    PRESCRIBERS,
+    TARGET_DURABLE_RATE,
+    TARGET_DYNAMIC_RATE,
+)
 
-from .forms_records import ExitFilterForm, ExitRecordForm, ImportForm, PositioningFormSet
-from .importer import KNOWN_COLUMNS, ImportFailed, export_row, import_exits, text_cell
-from .models import ExitRecord, PrescriberPositioning
-from .permissions import definitions_visible_to
-from .reports import build_report, structure_scope
+from ..calculations import PrescriberCount, safe_ratio
+from ..forms.records import ExitFilterForm, ExitRecordForm, ImportForm, PositioningFormSet
+from ..importer import KNOWN_COLUMNS, ImportFailed, export_row, import_exits, text_cell
+from ..models import CustomRateDefinition, ExitRecord
+from ..reports import build_report, structure_scope
+from ..selectors import positioning_counts
+from ..services import save_positionings
 
 EXPORT_CHUNK_SIZE = 2000
 MAX_ERRORS_SHOWN = 500
@@ -55,7 +62,7 @@ def exit_list(request, structure_pk):
     report_year = selected_year or (years[0] if years else None)
     report = None
     if report_year:
-        definitions = definitions_visible_to(request.user).filter(is_active=True).order_by("name")
+        definitions = CustomRateDefinition.objects.visible_to(request.user).active().order_by("name")
         report = build_report(
             [structure.pk], report_year, scope=structure_scope(structure), custom_definitions=definitions
         )
@@ -75,6 +82,7 @@ def exit_list(request, structure_pk):
             "report_year": report_year,
             "positionings_year": report_year or timezone.localdate().year,
             "targets": {"dynamic": TARGET_DYNAMIC_RATE, "durable": TARGET_DURABLE_RATE},
+            "eligibility_rule": ELIGIBILITY_RULE,
         },
     )
 
@@ -86,7 +94,8 @@ def exit_detail(request, structure_pk, pk):
     history = list(record.history.select_related("history_user").order_by("-history_date", "-history_id"))
     entries = []
     # Each entry is compared with the one before it in the list already fetched: no query per entry.
-    for entry, previous in zip(history, [*history[1:], None], strict=True):
+    # A record written in bulk (the demo seeds) may have no history at all.
+    for entry, previous in zip(history, [*history[1:], None][: len(history)], strict=True):
         changes = []
         if previous is not None and entry.history_type == "~":
             changes = [
@@ -195,50 +204,25 @@ def positionings(request, structure_pk, year):
     can_edit = _can_edit(request, structure)
     if request.method == "POST" and not can_edit:
         get_structure_for_user(request, structure_pk, write=True)  # raises the 403
-    existing = {p.prescriber: p for p in PrescriberPositioning.objects.filter(structure=structure, year=year)}
-    initial = [
-        {
-            "prescriber": code,
-            "positioned": existing[code].positioned if code in existing else 0,
-            "hired": existing[code].hired if code in existing else 0,
-        }
-        for code, _ in PRESCRIBERS
-    ]
+    existing = positioning_counts([structure.pk], [year]).get(year, {})
+    counts = [PrescriberCount(code, *existing.get(code, (0, 0))) for code, _ in PRESCRIBERS]
+    initial = [count._asdict() for count in counts]
     formset = PositioningFormSet(data=request.POST or None, initial=initial, prefix="positionings")
     if request.method == "POST" and formset.is_valid():
-        with transaction.atomic():
-            for form in formset:
-                data = form.cleaned_data
-                current = existing.get(data["prescriber"])
-                if data["positioned"] == 0 and data["hired"] == 0:
-                    if current:
-                        current.delete()
-                elif current is None:
-                    PrescriberPositioning.objects.create(
-                        structure=structure,
-                        year=year,
-                        prescriber=data["prescriber"],
-                        positioned=data["positioned"],
-                        hired=data["hired"],
-                    )
-                elif (current.positioned, current.hired) != (data["positioned"], data["hired"]):
-                    current.positioned, current.hired = data["positioned"], data["hired"]
-                    current.save(update_fields=["positioned", "hired"])
+        rows = (form.cleaned_data for form in formset)
+        save_positionings(structure, year, {row["prescriber"]: (row["positioned"], row["hired"]) for row in rows})
         messages.success(request, f"Les positionnements {year} ont été enregistrés.")
         return redirect(reverse("indicators:positionings", args=[structure.pk, year]))
-    labels = dict(PRESCRIBERS)
-    rows = []
-    for form, values in zip(formset, initial, strict=True):
-        positioned, hired = values["positioned"], values["hired"]
-        rows.append(
-            {
-                "form": form,
-                "label": labels[values["prescriber"]],
-                "positioned": positioned,
-                "hired": hired,
-                "ratio": hired / positioned if positioned else None,
-            }
-        )
+    rows = [
+        {
+            "form": form,
+            "label": count.label,
+            "positioned": count.positioned,
+            "hired": count.hired,
+            "ratio": count.ratio,
+        }
+        for form, count in zip(formset, counts, strict=True)
+    ]
     total_positioned = sum(r["positioned"] for r in rows)
     total_hired = sum(r["hired"] for r in rows)
     return render(
@@ -252,7 +236,7 @@ def positionings(request, structure_pk, year):
             "can_edit": can_edit,
             "total_positioned": total_positioned,
             "total_hired": total_hired,
-            "total_ratio": total_hired / total_positioned if total_positioned else None,
-            "years": range(timezone.localdate().year, 2004, -1),
+            "total_ratio": safe_ratio(total_hired, total_positioned),
+            "years": range(timezone.localdate().year, FIRST_YEAR - 1, -1),
         },
     )

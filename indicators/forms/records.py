@@ -1,14 +1,16 @@
+"""Forms of the exit records: one exit, the list's filters, the import, the positionings."""
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.core.validators import MinValueValidator
 from django.utils import timezone
 
-from siae_portal.reference import EXIT_MOTIVES, KINDS_ELIGIBLE_BY_HOURS, PRESCRIBERS, RETRAIT
+from siae_portal.reference import ELIGIBILITY_HOURS, EXIT_MOTIVES, KINDS_ELIGIBLE_BY_HOURS, PRESCRIBERS
 from siae_portal.uploads import detect_file_type
 
-from .importer import MAX_FILE_SIZE
-from .models import CustomRateDefinition, ExitRecord
+from ..importer import MAX_FILE_SIZE
+from ..models import ExitRecord
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -52,10 +54,9 @@ class ExitRecordForm(forms.ModelForm):
         self.fields["exit_date"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
         if structure.kind in KINDS_ELIGIBLE_BY_HOURS:
             self.fields["hours_worked"].required = True
-            self.fields[
-                "hours_worked"
-            ].help_text = (
-                f"Obligatoire pour une structure de type {structure.kind} : une sortie compte à partir de 150 heures."
+            self.fields["hours_worked"].help_text = (
+                f"Obligatoire pour une structure de type {structure.kind} : "
+                f"une sortie compte à partir de {ELIGIBILITY_HOURS} heures."
             )
         else:
             self.fields["hours_worked"].help_text = "Facultatif pour une structure de type " + structure.kind + "."
@@ -177,39 +178,3 @@ class BasePositioningFormSet(forms.BaseFormSet):
 PositioningFormSet = forms.formset_factory(
     PositioningForm, formset=BasePositioningFormSet, extra=0, min_num=len(PRESCRIBERS), max_num=len(PRESCRIBERS)
 )
-
-DENOMINATOR_MOTIVES = [(m.code, m.label) for m in EXIT_MOTIVES if m.category != RETRAIT]
-
-
-class CustomRateDefinitionForm(forms.ModelForm):
-    excluded_motives = forms.MultipleChoiceField(
-        label="motifs retirés du dénominateur",
-        required=False,
-        choices=DENOMINATOR_MOTIVES,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Les retraits (décès, congé de longue durée…) sont toujours retirés.",
-    )
-
-    class Meta:
-        model = CustomRateDefinition
-        fields = ["name", "description", "excluded_motives", "durable_requires_full_time", "network", "is_active"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        from dossiers.models import Network
-
-        scope = user.scope
-        if scope.is_admin:
-            self.fields["network"].queryset = Network.objects.order_by("code")
-            self.fields["network"].empty_label = "aucun : définition du portail, visible de tous"
-        else:
-            # An advisor defines rates for its own network(s) only.
-            self.fields["network"].queryset = Network.objects.filter(pk__in=scope.network_ids).order_by("code")
-            self.fields["network"].required = True
-            self.fields["network"].empty_label = None
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Enregistrer"))
-
-    def clean_excluded_motives(self):
-        return sorted(self.cleaned_data["excluded_motives"])

@@ -1,10 +1,12 @@
+"""Forms of the dashboards: the year, and the filters and sort of the structures' table."""
+
 from crispy_forms.helper import FormHelper
 from django import forms
 
 from dossiers.models import Network
-from siae_portal.reference import DEPARTEMENT_CHOICES, STRUCTURE_KINDS
+from siae_portal.reference import DEPARTEMENT_CHOICES, FIRST_YEAR, STRUCTURE_KINDS
 
-from .dashboards import default_year
+from ..dashboards import default_year
 
 SORT_CHOICES = [
     ("name", "Structure"),
@@ -16,9 +18,6 @@ SORT_CHOICES = [
     ("uriae", "Taux URIAE"),
     ("durable", "Taux d'emploi durable"),
 ]
-
-
-FIRST_YEAR = 2000
 
 
 def year_choices():
