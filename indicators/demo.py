@@ -6,11 +6,14 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from dossiers.demo import DEMO_STRUCTURES
 from dossiers.models import Network, Structure
 from siae_portal.reference import EXIT_MOTIVES, KINDS_ELIGIBLE_BY_HOURS, PRESCRIBERS
 
 from .calculations import eligibility_date
+from .importer import write_bulk_history
 from .models import CustomRateDefinition, ExitRecord, PrescriberPositioning
 
 YEARS = range(2006, 2010)
@@ -116,6 +119,11 @@ def seed_regional(stdout):
         positionings.extend(_positionings_for(structure, rng))
     before = ExitRecord.objects.count()
     ExitRecord.objects.bulk_create(records, batch_size=2000, ignore_conflicts=True)
+    # Their "création" history rows, as an import writes them (the record page shows them).
+    unrecorded = ExitRecord.objects.filter(structure__in=structures).exclude(pk__in=ExitRecord.history.values("id"))
+    write_bulk_history(
+        list(unrecorded.values_list("pk", flat=True)), "+", user=None, when=timezone.now(), reason="démonstration"
+    )
     PrescriberPositioning.objects.bulk_create(positionings, batch_size=2000, ignore_conflicts=True)
 
     uriae = Network.objects.filter(code="URIAE").first()
