@@ -23,6 +23,7 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
+from siae_portal.exports import ESCAPED_CSV_CELL
 from siae_portal.reference import EXIT_MOTIVES, KINDS_ELIGIBLE_BY_HOURS, PRESCRIBERS
 
 from .calculations import eligibility_date
@@ -194,7 +195,12 @@ def read_table(raw: bytes, filename: str) -> pd.DataFrame:
     header = pd.read_csv(
         io.StringIO(text), sep=separator, header=None, nrows=1, dtype=str, keep_default_na=False, engine="c"
     )
-    return _clean(frame, list(header.iloc[0]) if header.shape[1] == frame.shape[1] else list(frame.columns))
+    frame = _clean(frame, list(header.iloc[0]) if header.shape[1] == frame.shape[1] else list(frame.columns))
+    # The apostrophe that the portal's CSV downloads put before a formula-like cell ("'=1+2") is
+    # not part of the value: an exported file re-imports unchanged.
+    for column in frame.columns:
+        frame[column] = frame[column].str.replace(ESCAPED_CSV_CELL, "", n=1, regex=True)
+    return frame
 
 
 def record_start_lines(text: str, separator: str) -> list[int] | None:
