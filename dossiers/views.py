@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from siae_portal.exports import csv_response
+from siae_portal.uploads import attachment_response
 
 from .calculations import UNCHANGED, diff_snapshots, overall_progress, progress_by_axis
 from .emails import MailNotSent
@@ -295,7 +296,9 @@ def dossier_attachment(request, pk, answer_pk):
         handle = answer.attachment.open("rb")
     except (FileNotFoundError, OSError) as missing:
         raise Http404("Fichier introuvable.") from missing
-    return FileResponse(handle, as_attachment=True, filename=answer.attachment_name or "piece-jointe")
+    # Stored as "piece.<checked type>" (services.stored_name): the type comes from the content.
+    file_type = answer.attachment.name.rsplit(".", 1)[-1].lower()
+    return attachment_response(handle, answer.attachment_name or "piece-jointe", file_type)
 
 
 @require_GET

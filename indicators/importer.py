@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from siae_portal.exports import ESCAPED_CSV_CELL
 from siae_portal.reference import EXIT_MOTIVES, KINDS_ELIGIBLE_BY_HOURS, PRESCRIBERS
+from siae_portal.uploads import archive_problem
 
 from .calculations import eligibility_date
 from .models import CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE, ExitRecord
@@ -68,6 +69,8 @@ MAX_SMALL_INT = 32767
 BATCH_SIZE = 2000
 VALUES_BATCH_SIZE = 500  # rows per multi-row INSERT (18 parameters each: under SQLite's 32,766)
 MAX_FILE_SIZE = 20 * 1024 * 1024
+# 100,000 rows of an exported file take about 60 Mo once decompressed.
+MAX_XLSX_UNCOMPRESSED_SIZE = 300 * 1024 * 1024
 YES = {"oui", "o", "yes", "y", "vrai", "true", "1", "x"}
 NO = {"non", "n", "no", "faux", "false", "0"}
 
@@ -227,6 +230,9 @@ def record_start_lines(text: str, separator: str) -> list[int] | None:
 def _read_xlsx(raw: bytes) -> pd.DataFrame:
     from openpyxl import load_workbook
 
+    problem = archive_problem(io.BytesIO(raw), size=len(raw), max_uncompressed=MAX_XLSX_UNCOMPRESSED_SIZE)
+    if problem:
+        raise ImportFailed([RowError(1, "-", f"le fichier Excel est refusé : {problem}.")])
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file

@@ -514,3 +514,39 @@ def test_the_import_page_and_command_refuse_a_repeated_xlsx_column(client, edito
         call_command("import_exits", "--structure", structure.siret, str(path), stderr=err)
     assert "ligne 1, colonne date_entree : colonne présente deux fois." in err.getvalue()
     assert not ExitRecord.objects.exists()
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_read(aci, client, editor, structure, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.zip_bomb import zip_bomb
+
+    bomb = zip_bomb(20, "xlsx")  # 20 Mo of zeros in about 20 Ko
+    expected = (
+        "ligne 1, colonne - : le fichier Excel est refusé : il se décompresse en 20\xa0Mo, plus de 100 fois "
+        "sa taille (archive piégée ?)."
+    )
+    assert errors_of(aci, bomb, "sorties.xlsx") == [expected]
+    client.force_login(editor)
+    response = client.post(
+        reverse("indicators:exit_import", args=[structure.pk]), {"file": SimpleUploadedFile("sorties.xlsx", bomb)}
+    )
+    assert response.status_code == 200
+    assert expected in response.text
+    path = tmp_path / "sorties.xlsx"
+    path.write_bytes(bomb)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 erreur"):
+        call_command("import_exits", "--structure", aci.siret, str(path), stderr=err)
+    assert expected in err.getvalue()
+    assert not ExitRecord.objects.exists()
+
+
+def test_an_xlsx_over_the_decompressed_limit_is_refused(aci, monkeypatch):
+    from indicators import importer
+
+    monkeypatch.setattr(importer, "MAX_XLSX_UNCOMPRESSED_SIZE", 100_000)
+    raw = _xlsx([["reference", "date_entree", "date_sortie", "motif_sortie"]] + [["A"] * 4] * 2000)
+    [error] = errors_of(aci, raw, "sorties.xlsx")
+    assert error.endswith("au-delà de la limite de 0,1\xa0Mo (archive piégée ?).")
