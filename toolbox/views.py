@@ -1,9 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from siae_portal.uploads import attachment_response
 
 from .calculations import download_filename
 from .forms import RejectForm, ResourceFilterForm, ResourceForm, ResubmitForm
@@ -98,9 +100,12 @@ def detail(request, pk):
     )
 
 
-@require_GET
+# The page's buttons POST and count; a GET (a moderator's preview, the link in a form's help) only
+# serves: a GET never writes to the database.
+@require_http_methods(["GET", "POST"])
 def download(request, pk):
-    """The file, as an attachment, counted (published resources only); never served from MEDIA_URL."""
+    """The file, as an attachment; never served from MEDIA_URL. A POST (the page's button) also
+    counts the download (published resources only)."""
     resource = get_resource_for_user(request, pk)
     if not resource.file:
         raise Http404("Cette ressource n'a pas de fichier.")
@@ -108,18 +113,22 @@ def download(request, pk):
         handle = resource.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("Le fichier de cette ressource est introuvable.") from error
-    count_download(resource)
-    return FileResponse(handle, as_attachment=True, filename=download_filename(resource.title, resource.file_type))
+    if request.method == "POST":
+        count_download(resource)
+    return attachment_response(handle, download_filename(resource.title, resource.file_type), resource.file_type)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def open_link(request, pk):
-    """Redirect to the resource's link, counted like a download."""
+    """Redirect to the resource's link; a POST (the page's button) counts it like a download."""
     resource = get_resource_for_user(request, pk)
     if not resource.url:
         raise Http404("Cette ressource n'a pas de lien.")
-    count_download(resource)
-    return HttpResponseRedirect(resource.url)
+    response = HttpResponseRedirect(resource.url)
+    if request.method == "POST":
+        count_download(resource)
+        response.status_code = 303  # the browser follows with a GET
+    return response
 
 
 @require_http_methods(["GET", "POST"])
