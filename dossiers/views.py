@@ -237,7 +237,8 @@ def dossier_comment(request, pk, axis):
         add_axis_comment(dossier, axis, request.user, form.cleaned_data["text"])
         messages.success(request, "Commentaire publié : la structure le voit à côté de l'axe.")
     else:
-        messages.error(request, "Le commentaire est vide : rien n'a été publié.")
+        for error in form.errors["text"]:
+            messages.error(request, f"{error} Rien n'a été publié.")
     return redirect("dossiers:axis", pk=dossier.pk, axis=axis)
 
 
@@ -245,7 +246,11 @@ def dossier_comment(request, pk, axis):
 def dossier_transition(request, pk, name):
     dossier = get_dossier_for_user(request, pk)
     form = TransitionForm(data=request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        # Never applied without the comment that was typed (too long): the user shortens it.
+        for error in form.errors["comment"]:
+            messages.error(request, f"Commentaire : {error} Rien n'a été fait.")
+        return redirect(dossier)
     try:
         apply_transition(
             dossier,
