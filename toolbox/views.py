@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from siae_portal.uploads import attachment_response
 
-from .calculations import download_filename
+from .calculations import download_filename, origin_of
 from .forms import RejectForm, ResourceFilterForm, ResourceForm, ResubmitForm
 from .models import Resource, network_label
 from .services import (
@@ -88,7 +88,7 @@ def detail(request, pk):
     resource = get_resource_for_user(request, pk)
     user = request.user
     can_moderate = user.has_perm("toolbox.moderate_resource", resource)
-    return render(
+    response = render(
         request,
         "toolbox/resource_detail.html",
         {
@@ -98,6 +98,11 @@ def detail(request, pk):
             "show_moderation": can_moderate or resource.proposed_by_id == user.pk,
         },
     )
+    if resource.url:
+        # "Ouvrir le lien" posts here, then goes on to the resource's site: the CSP's form-action
+        # (the portal only) lets this page's form reach that one other origin.
+        response._csp_update = {"form-action": [origin_of(resource.url)]}  # as csp.decorators.csp_update does
+    return response
 
 
 # The page's buttons POST and count; a GET (a moderator's preview, the link in a form's help) only
