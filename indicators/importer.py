@@ -195,10 +195,14 @@ def read_table(raw: bytes, filename: str) -> pd.DataFrame:
     else:
         frame.index = np.arange(2, len(frame) + 2)
     # pandas renames a repeated header ("reference", "reference.1"): the header as written is read again.
-    header = pd.read_csv(
-        io.StringIO(text), sep=separator, header=None, nrows=1, dtype=str, keep_default_na=False, engine="c"
-    )
-    frame = _clean(frame, list(header.iloc[0]) if header.shape[1] == frame.shape[1] else list(frame.columns))
+    try:
+        header = pd.read_csv(
+            io.StringIO(text), sep=separator, header=None, nrows=1, dtype=str, keep_default_na=False, engine="c"
+        )
+    except (pd.errors.EmptyDataError, pd.errors.ParserError):  # e.g. a blank first line: no header at all
+        header = pd.DataFrame()
+    same_width = len(header) and header.shape[1] == frame.shape[1]
+    frame = _clean(frame, list(header.iloc[0]) if same_width else list(frame.columns))
     # The apostrophe that the portal's CSV downloads put before a formula-like cell ("'=1+2") is
     # not part of the value: an exported file re-imports unchanged.
     for column in frame.columns:
