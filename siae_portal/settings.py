@@ -222,7 +222,7 @@ if not re.fullmatch(r"(?:[\w\-]+/)+", ADMIN_URL):
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins on one account, or from one
 # address, further attempts are refused for LOGIN_COOLOFF (a French page, status 429), whether the
 # account exists or not. Failures are forgotten after the cool-off; an administrator can lift a
-# lock-out earlier (admin "Tentatives d'accès", or `manage.py axes_reset_username EMAIL`).
+# lock-out earlier (admin "Tentatives de connexion", or `manage.py axes_reset_username EMAIL`).
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
