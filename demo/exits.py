@@ -7,8 +7,11 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from dossiers.models import Structure
 from indicators.calculations import eligibility_date
+from indicators.importer import write_bulk_history
 from indicators.models import CustomRateDefinition, ExitRecord, PrescriberPositioning
 from siae_portal.datafiles import read_json
 from siae_portal.reference import EXIT_MOTIVE_BY_CODE, EXIT_MOTIVES, KINDS_ELIGIBLE_BY_HOURS, PRESCRIBERS
@@ -31,6 +34,11 @@ def generate(seeding, path=None):
         positionings.extend(_positionings_for(structure, rng))
     before = ExitRecord.objects.count()
     ExitRecord.objects.bulk_create(records, batch_size=2000, ignore_conflicts=True)
+    # Their "création" history rows, as an import writes them (the record page shows them).
+    unrecorded = ExitRecord.objects.filter(structure__in=structures).exclude(pk__in=ExitRecord.history.values("id"))
+    write_bulk_history(
+        list(unrecorded.values_list("pk", flat=True)), "+", user=None, when=timezone.now(), reason="démonstration"
+    )
     PrescriberPositioning.objects.bulk_create(positionings, batch_size=2000, ignore_conflicts=True)
     created = ExitRecord.objects.count() - before
     seeding.stdout.write(

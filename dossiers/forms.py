@@ -5,6 +5,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from siae_portal.reference import DEPARTEMENT_CHOICES, STRUCTURE_KINDS
+from siae_portal.text_limits import ANSWER_MAX_LENGTH, COMMENT_MAX_LENGTH
 from siae_portal.uploads import ACCEPTED_LABEL, MAX_UPLOAD_SIZE, megabytes, validate_upload
 from siae_portal.validators import normalize_siret
 
@@ -120,7 +121,9 @@ class AxisForm(forms.Form):
         kind = question.answer_type
         types = Question.AnswerType
         if kind == types.LONG_TEXT:
-            return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 5}))
+            return forms.CharField(
+                label=label, required=False, max_length=ANSWER_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
+            )
         if kind == types.SHORT_TEXT:
             return forms.CharField(label=label, required=False, max_length=250)
         if kind == types.YES_NO:
@@ -182,13 +185,19 @@ class TransitionForm(forms.Form):
     comment = forms.CharField(
         label="Commentaire",
         required=False,
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Obligatoire pour demander des modifications ou un complément.",
     )
 
 
 class AxisCommentForm(forms.Form):
-    text = forms.CharField(label="Votre commentaire sur cet axe", widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label="Votre commentaire sur cet axe",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Le commentaire est vide."},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,6 +4,15 @@ from django.utils.timezone import localdate
 
 from siae_portal.reference import DEPARTEMENT_CHOICES, FIRST_YEAR, LAST_YEAR, STRUCTURE_KINDS
 from siae_portal.stored_files import delete_unreferenced_files
+from siae_portal.text_limits import (
+    ANSWER_MAX_LENGTH,
+    COMMENT_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    HELP_TEXT_MAX_LENGTH,
+    OPTIONS_MAX_LENGTH,
+    bounded_text_field,
+    length_constraint,
+)
 from siae_portal.validators import normalize_siret, validate_departement, validate_siret
 
 from . import workflow
@@ -76,7 +85,9 @@ class Structure(models.Model):
     insertion_posts_etp = models.DecimalField(
         "postes d'insertion conventionnés (ETP)", max_digits=7, decimal_places=2, default=0
     )
-    activity = models.TextField("activité", blank=True, help_text="Supports d'activité, métiers exercés, clients.")
+    activity = bounded_text_field(
+        "activité", DESCRIPTION_MAX_LENGTH, blank=True, help_text="Supports d'activité, métiers exercés, clients."
+    )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("mise à jour le", auto_now=True)
 
@@ -89,6 +100,7 @@ class Structure(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(insertion_posts_etp__gte=0), name="structure_posts_not_negative"),
             models.CheckConstraint(condition=Q(kind__in=StructureKind.values), name="structure_kind_valid"),
+            length_constraint("activity", DESCRIPTION_MAX_LENGTH, "structure_activity_length"),
         ]
 
     def __str__(self):
@@ -216,9 +228,11 @@ class Question(models.Model):
         help_text="Identifiant stable d'une année sur l'autre : il sert à reprendre les réponses de l'an dernier.",
     )
     label = models.CharField("question", max_length=500)
-    help_text = models.TextField("aide", blank=True)
+    help_text = bounded_text_field("aide", HELP_TEXT_MAX_LENGTH, blank=True)
     answer_type = models.CharField("type de réponse", max_length=12, choices=AnswerType, default=AnswerType.LONG_TEXT)
-    options = models.TextField("options", blank=True, help_text="Pour « un choix parmi des options » : une par ligne.")
+    options = bounded_text_field(
+        "options", OPTIONS_MAX_LENGTH, blank=True, help_text="Pour « un choix parmi des options » : une par ligne."
+    )
     required = models.BooleanField("obligatoire", default=False)
     kinds = models.JSONField(
         "types de SIAE concernés", default=list, blank=True, help_text="Vide : la question concerne tous les types."
@@ -233,6 +247,8 @@ class Question(models.Model):
             models.UniqueConstraint(fields=["campaign", "code"], name="question_code_unique_in_campaign"),
             models.CheckConstraint(condition=Q(axis__gte=1, axis__lte=4), name="question_axis_1_to_4"),
             models.CheckConstraint(condition=Q(answer_type__in=AnswerType.values), name="question_answer_type_valid"),
+            length_constraint("help_text", HELP_TEXT_MAX_LENGTH, "question_help_text_length"),
+            length_constraint("options", OPTIONS_MAX_LENGTH, "question_options_length"),
         ]
 
     def __str__(self):
@@ -373,7 +389,7 @@ class Answer(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="answers", verbose_name="dossier")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers", verbose_name="question")
-    value = models.TextField("réponse", blank=True)
+    value = bounded_text_field("réponse", ANSWER_MAX_LENGTH, blank=True)
     attachment = models.FileField("pièce jointe", upload_to=attachment_path, blank=True, max_length=200)
     attachment_name = models.CharField("nom du fichier déposé", max_length=200, blank=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
@@ -389,7 +405,10 @@ class Answer(models.Model):
     class Meta:
         verbose_name = "réponse"
         verbose_name_plural = "réponses"
-        constraints = [models.UniqueConstraint(fields=["dossier", "question"], name="one_answer_per_question")]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "question"], name="one_answer_per_question"),
+            length_constraint("value", ANSWER_MAX_LENGTH, "answer_value_length"),
+        ]
 
     def __str__(self):
         return f"{self.dossier} · {self.question.code}"
@@ -424,13 +443,14 @@ class DossierTransition(models.Model):
     actor = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="dossier_transitions", verbose_name="auteur"
     )
-    comment = models.TextField("commentaire", blank=True)
+    comment = bounded_text_field("commentaire", COMMENT_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField("le", auto_now_add=True)
 
     class Meta:
         verbose_name = "changement de statut"
         verbose_name_plural = "changements de statut"
         ordering = ["-created_at", "-pk"]
+        constraints = [length_constraint("comment", COMMENT_MAX_LENGTH, "transition_comment_length")]
 
     def __str__(self):
         return f"{self.dossier} : {self.from_status} → {self.to_status}"
@@ -448,14 +468,17 @@ class AxisComment(models.Model):
         "accounts.User", on_delete=models.PROTECT, related_name="axis_comments", verbose_name="auteur"
     )
     author_role = models.CharField("qualité", max_length=10, choices=AuthorRole)
-    text = models.TextField("commentaire")
+    text = bounded_text_field("commentaire", COMMENT_MAX_LENGTH)
     created_at = models.DateTimeField("le", auto_now_add=True)
 
     class Meta:
         verbose_name = "commentaire sur un axe"
         verbose_name_plural = "commentaires sur les axes"
         ordering = ["created_at", "pk"]
-        constraints = [models.CheckConstraint(condition=Q(axis__gte=1, axis__lte=4), name="comment_axis_1_to_4")]
+        constraints = [
+            models.CheckConstraint(condition=Q(axis__gte=1, axis__lte=4), name="comment_axis_1_to_4"),
+            length_constraint("text", COMMENT_MAX_LENGTH, "comment_text_length"),
+        ]
 
     def __str__(self):
         return f"{self.dossier} · axe {self.axis} · {self.author}"

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from siae_portal.emails import MailNotSent, portal_url, warn_not_sent
 from siae_portal.exports import csv_response
 from siae_portal.pagination import LIST_PAGE_SIZE, paginate, querystring_without_page
+from siae_portal.uploads import attachment_response
 
 from .calculations import UNCHANGED, diff_snapshots, overall_progress, progress_by_axis
 from .forms import AxisCommentForm, AxisForm, DossierFilterForm, StructureFilterForm, StructureForm, TransitionForm
@@ -230,7 +231,8 @@ def dossier_comment(request, pk, axis):
         add_axis_comment(dossier, axis, request.user, form.cleaned_data["text"])
         messages.success(request, "Commentaire publié : la structure le voit à côté de l'axe.")
     else:
-        messages.error(request, "Le commentaire est vide : rien n'a été publié.")
+        for error in form.errors["text"]:
+            messages.error(request, f"{error} Rien n'a été publié.")
     return redirect("dossiers:axis", pk=dossier.pk, axis=axis)
 
 
@@ -238,7 +240,11 @@ def dossier_comment(request, pk, axis):
 def dossier_transition(request, pk, name):
     dossier = get_dossier_for_user(request, pk)
     form = TransitionForm(data=request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        # Never applied without the comment that was typed (too long): the user shortens it.
+        for error in form.errors["comment"]:
+            messages.error(request, f"Commentaire : {error} Rien n'a été fait.")
+        return redirect(dossier)
     try:
         apply_transition(
             dossier,
@@ -285,7 +291,9 @@ def dossier_attachment(request, pk, answer_pk):
         handle = answer.attachment.open("rb")
     except (FileNotFoundError, OSError) as missing:
         raise Http404("Fichier introuvable.") from missing
-    return FileResponse(handle, as_attachment=True, filename=answer.attachment_name or "piece-jointe")
+    # Stored as "piece.<checked type>" (services.stored_name): the type comes from the content.
+    file_type = answer.attachment.name.rsplit(".", 1)[-1].lower()
+    return attachment_response(handle, answer.attachment_name or "piece-jointe", file_type)
 
 
 @require_GET

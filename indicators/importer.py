@@ -23,7 +23,9 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
+from siae_portal.exports import ESCAPED_CSV_CELL
 from siae_portal.reference import ELIGIBILITY_HOURS, EXIT_MOTIVES, KINDS_ELIGIBLE_BY_HOURS, PRESCRIBERS
+from siae_portal.uploads import archive_problem
 
 from .calculations import eligibility_date
 from .models import CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE, ExitRecord
@@ -67,6 +69,8 @@ MAX_SMALL_INT = 32767
 BATCH_SIZE = 2000
 VALUES_BATCH_SIZE = 500  # rows per multi-row INSERT (18 parameters each: under SQLite's 32,766)
 MAX_FILE_SIZE = 20 * 1024 * 1024
+# 100,000 rows of an exported file take about 60 Mo once decompressed.
+MAX_XLSX_UNCOMPRESSED_SIZE = 300 * 1024 * 1024
 YES = {"oui", "o", "yes", "y", "vrai", "true", "1", "x"}
 NO = {"non", "n", "no", "faux", "false", "0"}
 
@@ -190,7 +194,20 @@ def read_table(raw: bytes, filename: str) -> pd.DataFrame:
         frame.index = np.array(starts[1:])
     else:
         frame.index = np.arange(2, len(frame) + 2)
-    return _clean(frame)
+    # pandas renames a repeated header ("reference", "reference.1"): the header as written is read again.
+    try:
+        header = pd.read_csv(
+            io.StringIO(text), sep=separator, header=None, nrows=1, dtype=str, keep_default_na=False, engine="c"
+        )
+    except (pd.errors.EmptyDataError, pd.errors.ParserError):  # e.g. a blank first line: no header at all
+        header = pd.DataFrame()
+    same_width = len(header) and header.shape[1] == frame.shape[1]
+    frame = _clean(frame, list(header.iloc[0]) if same_width else list(frame.columns))
+    # The apostrophe that the portal's CSV downloads put before a formula-like cell ("'=1+2") is
+    # not part of the value: an exported file re-imports unchanged.
+    for column in frame.columns:
+        frame[column] = frame[column].str.replace(ESCAPED_CSV_CELL, "", n=1, regex=True)
+    return frame
 
 
 def record_start_lines(text: str, separator: str) -> list[int] | None:
@@ -217,6 +234,9 @@ def record_start_lines(text: str, separator: str) -> list[int] | None:
 def _read_xlsx(raw: bytes) -> pd.DataFrame:
     from openpyxl import load_workbook
 
+    problem = archive_problem(io.BytesIO(raw), size=len(raw), max_uncompressed=MAX_XLSX_UNCOMPRESSED_SIZE)
+    if problem:
+        raise ImportFailed([RowError(1, "-", f"le fichier Excel est refusé : {problem}.")])
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file
@@ -229,9 +249,9 @@ def _read_xlsx(raw: bytes) -> pd.DataFrame:
     header, body = rows[0], rows[1:]
     width = len(header)
     body = [(row + [""] * width)[:width] for row in body]
-    frame = pd.DataFrame(body, columns=[h or f"colonne_{i + 1}" for i, h in enumerate(header)], dtype=str)
+    frame = pd.DataFrame(body, columns=range(width), dtype=str)
     frame.index = np.arange(2, len(frame) + 2)
-    return _clean(frame)
+    return _clean(frame, header)
 
 
 def _cell_text(value) -> str:
@@ -246,14 +266,30 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _clean(frame: pd.DataFrame) -> pd.DataFrame:
+def _clean(frame: pd.DataFrame, header: list[str]) -> pd.DataFrame:
+    """Strip every cell, name the columns by their normalised `header` (one raw name per column,
+    in order) and drop empty lines. A known column named twice is refused: which of the two values
+    would count cannot be guessed."""
     frame = frame.fillna("").astype(str)
+    frame.columns = range(frame.shape[1])
     for column in frame.columns:
         frame[column] = frame[column].str.strip()
-    # Columns without a header and without values (a trailing separator on every line) do not exist.
-    unnamed = [c for c in frame.columns if (str(c).startswith(("Unnamed:", "colonne_")) and (frame[c] == "").all())]
-    frame = frame.drop(columns=unnamed)
-    frame.columns = [normalize_header(c) for c in frame.columns]
+    names = [normalize_header(name) if name.strip() else "" for name in map(str, header)]
+    repeated = sorted({name for name in names if name in KNOWN_COLUMNS and names.count(name) > 1})
+    if repeated:
+        raise ImportFailed([RowError(1, name, "colonne présente deux fois.") for name in repeated])
+    kept, seen = [], set()
+    for position, name in enumerate(names):
+        if not name:
+            # A column without a header and without values (a trailing separator on every line) does not exist.
+            if not (frame[position] != "").any():
+                continue
+            name = f"colonne_{position + 1}"
+        if name not in seen:  # an unknown column named twice is ignored once
+            seen.add(name)
+            kept.append((position, name))
+    frame = frame[[position for position, _ in kept]]
+    frame.columns = [name for _, name in kept]
     # Empty lines (often at the end of a file) are not rows.
     return frame[(frame != "").any(axis=1)]
 
@@ -348,9 +384,6 @@ def parse_rows(frame: pd.DataFrame, kind: str, today: date) -> tuple[pd.DataFram
         raise ImportFailed(
             [RowError(1, c, "colonne obligatoire absente de la ligne d'en-tête.") for c in missing], unknown
         )
-    duplicated_headers = sorted({c for c in frame.columns[frame.columns.duplicated()] if c in KNOWN_COLUMNS})
-    if duplicated_headers:
-        raise ImportFailed([RowError(1, c, "colonne présente deux fois.") for c in duplicated_headers], unknown)
     if frame.empty:
         raise ImportFailed([RowError(2, "-", "le fichier ne contient aucune ligne de sortie.")], unknown)
 
@@ -490,7 +523,7 @@ def _update_rows(records: list[ExitRecord], field_names: list[str]) -> None:
         cursor.execute(f"DROP TABLE {temporary}")
 
 
-def _write_history(ids: list[int], history_type: str, *, user, when) -> None:
+def write_bulk_history(ids: list[int], history_type: str, *, user, when, reason: str = "import") -> None:
     """The history rows of bulk-written records ("+" created, "~" updated), copied by the database
     itself (INSERT ... SELECT, by batches of ids): the same rows as simple_history's
     `bulk_history_create`, without building 100,000 Python objects a second time."""
@@ -510,7 +543,7 @@ def _write_history(ids: list[int], history_type: str, *, user, when) -> None:
         for start in range(0, len(ids), BATCH_SIZE):
             batch = ids[start : start + BATCH_SIZE]
             placeholders = ", ".join(["%s"] * len(batch))
-            cursor.execute(f"{sql}({placeholders})", [when, "import", history_type, user_id, *batch])
+            cursor.execute(f"{sql}({placeholders})", [when, reason, history_type, user_id, *batch])
 
 
 def import_exits(structure, raw: bytes, filename: str, *, user=None, today: date | None = None) -> ImportResult:
@@ -556,8 +589,8 @@ def import_exits(structure, raw: bytes, filename: str, *, user=None, today: date
             record.updated_at = now
         if to_create:
             created = ExitRecord.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-            _write_history([record.pk for record in created], "+", user=user, when=now)
+            write_bulk_history([record.pk for record in created], "+", user=user, when=now)
         if to_update:
             _update_rows(to_update, [*UPDATED_FIELDS, "eligible_from", "updated_at"])
-            _write_history([record.pk for record in to_update], "~", user=user, when=now)
+            write_bulk_history([record.pk for record in to_update], "~", user=user, when=now)
     return ImportResult(len(to_create), len(to_update), unchanged, unknown)

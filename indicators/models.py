@@ -15,6 +15,7 @@ from siae_portal.reference import (
     KINDS_ELIGIBLE_BY_HOURS,
     PRESCRIBERS,
 )
+from siae_portal.text_limits import DESCRIPTION_MAX_LENGTH, bounded_text_field, length_constraint
 
 from .calculations import RateDefinition, eligibility_date
 
@@ -200,7 +201,7 @@ class CustomRateDefinition(models.Model):
     beside the official rate (e.g. "emploi durable seulement à temps plein")."""
 
     name = models.CharField("nom", max_length=120)
-    description = models.TextField("description", blank=True)
+    description = bounded_text_field("description", DESCRIPTION_MAX_LENGTH, blank=True)
     excluded_motives = models.JSONField(
         "motifs retirés du dénominateur", default=list, blank=True, help_text="Codes des motifs de sortie retirés."
     )
@@ -226,6 +227,7 @@ class CustomRateDefinition(models.Model):
         verbose_name = "définition de taux personnalisée"
         verbose_name_plural = "définitions de taux personnalisées"
         ordering = ["name"]
+        constraints = [length_constraint("description", DESCRIPTION_MAX_LENGTH, "rate_definition_description_length")]
 
     def __str__(self):
         return self.name

@@ -94,7 +94,7 @@ def select_scope(base, *, user=None, structure=None, departement=None, kind=None
     With a `user`, a département or network the user cannot see is refused (404): it sees it when
     it is an administrator, its agent or advisor, or when it sees at least one structure in it."""
     from dossiers.models import Network
-    from siae_portal.validators import normalize_siret
+    from siae_portal.validators import has_siret_format, normalize_siret
 
     given = {name: value for name, value in (("structure", structure), ("departement", departement),
              ("kind", kind), ("network", network)) if value not in (None, "")}  # fmt: skip
@@ -105,7 +105,7 @@ def select_scope(base, *, user=None, structure=None, departement=None, kind=None
     scope = user.scope if user is not None else None
     if structure:
         siret = normalize_siret(structure)
-        if len(siret) != 14 or not siret.isdigit():
+        if not has_siret_format(siret):
             raise ScopeError("Le paramètre « structure » doit être un SIRET de 14 chiffres.", 400)
         found = base.filter(siret=siret).first()
         if found is None:

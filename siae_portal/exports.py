@@ -1,7 +1,18 @@
-"""Tabular downloads (CSV for spreadsheets as French users open them, and XLSX)."""
+"""Tabular downloads (CSV for spreadsheets as French users open them, and XLSX).
+
+No cell of a download is ever a live formula (CSV or formula injection): a text typed by a user
+(an exit reference, a structure name) that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+return would run as a formula when an advisor opens the file in a spreadsheet. XLSX cells are
+written as text; CSV cells get a leading apostrophe (`'=1+2`), the spreadsheets' own mark of a text
+cell, which they do not display. The escape is reversible: a cell already starting with
+apostrophes before such a character gets one more, and the exit import removes exactly one
+(`ESCAPED_CSV_CELL`), so that an exported exit file re-imports unchanged. Numbers (`-3`,
+`-12,5 %`) and dates are left as they are: a spreadsheet reads them as numbers, never formulas.
+"""
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
@@ -9,15 +20,37 @@ from django.http import HttpResponse
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# A cell that a spreadsheet would evaluate (after the apostrophes that this module adds).
+FORMULA_START = r"'*[=+\-@\t\r]"
+# The apostrophe this module added in front of such a cell, as a regular expression for the import.
+ESCAPED_CSV_CELL = r"^'(?=" + FORMULA_START + ")"
+_FORMULA_START = re.compile(FORMULA_START)
+# "-3", "+12,5", "-1 250,00", "-4,2 %": read as numbers, not formulas.
+_PLAIN_NUMBER = re.compile(r"[+-]?\d[\d \u00a0\u202f]*(?:[.,]\d+)?(?:[ \u00a0\u202f]?%)?")
+
+
+def csv_safe(value):
+    """`value` as a CSV cell that no spreadsheet evaluates: `"=1+2"` -> `"'=1+2"`. Anything but
+    text, and text that reads as a plain number, is returned unchanged."""
+    if isinstance(value, str) and _FORMULA_START.match(value) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def csv_safe_rows(rows: Iterable[Sequence]) -> Iterable[list]:
+    """The rows with every cell through `csv_safe`, for any CSV the portal writes."""
+    return ([csv_safe(cell) for cell in row] for row in rows)
+
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
-    """A CSV download that Excel opens correctly in France: UTF-8 with BOM, `;` separated."""
+    """A CSV download that Excel opens correctly in France: UTF-8 with BOM, `;` separated, no
+    cell a formula (`csv_safe`)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(csv_safe_rows([header]))
+    writer.writerows(csv_safe_rows(rows))
     return response
 
 

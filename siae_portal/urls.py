@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -5,15 +6,11 @@ from django.urls import include, path
 from accounts.forms import LoginForm
 from dossiers.views import home
 
-admin.site.site_header = "Portail OS-IAE · administration"
-admin.site.site_title = "Portail OS-IAE"
-admin.site.index_title = "Administration du portail"
-
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("", include("dossiers.urls")),
     path("boite-a-outils/", include("toolbox.urls")),
     path("", include("indicators.urls")),

@@ -23,9 +23,14 @@ def normalize_siret(value: str) -> str:
     return "".join(str(value).split())
 
 
+def has_siret_format(siret: str) -> bool:
+    """Fourteen ASCII digits: str.isdigit() alone also says yes to "²" or "٣" (tests/properties)."""
+    return len(siret) == 14 and siret.isascii() and siret.isdigit()
+
+
 def validate_siret(value: str) -> None:
     siret = normalize_siret(value)
-    if len(siret) != 14 or not siret.isdigit():
+    if not has_siret_format(siret):
         raise ValidationError("Le SIRET doit comporter exactement 14 chiffres.", code="siret_format")
     if not luhn_is_valid(siret):
         raise ValidationError(

@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 MAX_TAGS = 12
 MAX_TAG_LENGTH = 40
@@ -53,3 +54,14 @@ def human_size(size: int | None) -> str:
         if size >= factor:
             return f"{size / factor:.1f}".rstrip("0").rstrip(".").replace(".", ",") + f"\u00a0{unit}"
     return f"{size}\u00a0o"
+
+
+def origin_of(url: str) -> str:
+    """The origin of a link as a Content-Security-Policy source: "https://Outils.org:8443/a?b" ->
+    "https://outils.org:8443" (no path, no user name or password)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from dossiers.models import AXIS_LABELS, Network, Structure, network_ids_of_structures, structure_ids_in_networks
 from siae_portal.reference import STRUCTURE_KINDS
 from siae_portal.stored_files import delete_unreferenced_files
+from siae_portal.text_limits import COMMENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, bounded_text_field, length_constraint
 from siae_portal.uploads import UploadValidator
 
 from .calculations import human_size, search_words, searchable_text, strip_accents
@@ -172,7 +173,9 @@ class Resource(models.Model):
     Category = Category
 
     title = models.CharField("titre", max_length=200)
-    summary = models.TextField("présentation", help_text="À quoi sert l'outil, pour qui, comment s'en servir.")
+    summary = bounded_text_field(
+        "présentation", DESCRIPTION_MAX_LENGTH, help_text="À quoi sert l'outil, pour qui, comment s'en servir."
+    )
     axis = models.CharField("axe de l'offre de services", max_length=12, choices=Axis)
     suits_ei = models.BooleanField("convient aux EI", default=True)
     suits_etti = models.BooleanField("convient aux ETTI", default=True)
@@ -211,7 +214,7 @@ class Resource(models.Model):
         verbose_name="réservé aux membres du réseau",
     )
     status = models.CharField("statut", max_length=12, choices=Status, default=Status.PROPOSED, db_index=True)
-    rejection_reason = models.TextField("motif du refus", blank=True)
+    rejection_reason = bounded_text_field("motif du refus", COMMENT_MAX_LENGTH, blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -285,6 +288,8 @@ class Resource(models.Model):
                 condition=~Q(status=ResourceStatus.PUBLISHED) | Q(published_at__isnull=False),
                 name="resource_publication_dated",
             ),
+            length_constraint("summary", DESCRIPTION_MAX_LENGTH, "resource_summary_length"),
+            length_constraint("rejection_reason", COMMENT_MAX_LENGTH, "resource_rejection_reason_length"),
         ]
         indexes = [models.Index(fields=["status", "axis"], name="resource_status_axis")]
 

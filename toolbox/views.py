@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from siae_portal.emails import MailNotSent, portal_url, warn_not_sent
 from siae_portal.pagination import CARD_PAGE_SIZE, paginate, querystring_without_page
+from siae_portal.uploads import attachment_response
 
-from .calculations import download_filename
+from .calculations import download_filename, origin_of
 from .forms import RejectForm, ResourceFilterForm, ResourceForm, ResubmitForm
 from .models import Resource, network_label
 from .services import (
@@ -80,7 +81,7 @@ def detail(request, pk):
     resource = get_resource_for_user(request, pk)
     user = request.user
     can_moderate = user.has_perm("toolbox.moderate_resource", resource)
-    return render(
+    response = render(
         request,
         "toolbox/resource_detail.html",
         {
@@ -90,11 +91,19 @@ def detail(request, pk):
             "show_moderation": can_moderate or resource.proposed_by_id == user.pk,
         },
     )
+    if resource.url:
+        # "Ouvrir le lien" posts here, then goes on to the resource's site: the CSP's form-action
+        # (the portal only) lets this page's form reach that one other origin.
+        response._csp_update = {"form-action": [origin_of(resource.url)]}  # as csp.decorators.csp_update does
+    return response
 
 
-@require_GET
+# The page's buttons POST and count; a GET (a moderator's preview, the link in a form's help) only
+# serves: a GET never writes to the database.
+@require_http_methods(["GET", "POST"])
 def download(request, pk):
-    """The file, as an attachment, counted (published resources only); never served from MEDIA_URL."""
+    """The file, as an attachment; never served from MEDIA_URL. A POST (the page's button) also
+    counts the download (published resources only)."""
     resource = get_resource_for_user(request, pk)
     if not resource.file:
         raise Http404("Cette ressource n'a pas de fichier.")
@@ -102,18 +111,22 @@ def download(request, pk):
         handle = resource.file.open("rb")
     except FileNotFoundError as error:
         raise Http404("Le fichier de cette ressource est introuvable.") from error
-    count_download(resource)
-    return FileResponse(handle, as_attachment=True, filename=download_filename(resource.title, resource.file_type))
+    if request.method == "POST":
+        count_download(resource)
+    return attachment_response(handle, download_filename(resource.title, resource.file_type), resource.file_type)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def open_link(request, pk):
-    """Redirect to the resource's link, counted like a download."""
+    """Redirect to the resource's link; a POST (the page's button) counts it like a download."""
     resource = get_resource_for_user(request, pk)
     if not resource.url:
         raise Http404("Cette ressource n'a pas de lien.")
-    count_download(resource)
-    return HttpResponseRedirect(resource.url)
+    response = HttpResponseRedirect(resource.url)
+    if request.method == "POST":
+        count_download(resource)
+        response.status_code = 303  # the browser follows with a GET
+    return response
 
 
 @require_http_methods(["GET", "POST"])

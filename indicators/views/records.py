@@ -94,7 +94,7 @@ def exit_detail(request, structure_pk, pk):
     history = list(record.history.select_related("history_user").order_by("-history_date", "-history_id"))
     entries = []
     # Each entry is compared with the one before it in the list already fetched: no query per entry.
-    # A record written in bulk (the demo seeds) may have no history at all.
+    # A record loaded in bulk (seed, national loader) may have no history at all: the page says so.
     for entry, previous in zip(history, [*history[1:], None][: len(history)], strict=True):
         changes = []
         if previous is not None and entry.history_type == "~":

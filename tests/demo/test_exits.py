@@ -25,6 +25,10 @@ def test_regional_demo_is_deterministic_idempotent_and_consistent():
     for record in ExitRecord.objects.order_by("?")[:50]:
         assert record.eligible_from == eligibility_date(record.entry_date)
     assert not ExitRecord.objects.filter(structure__kind__in=["AI", "ETTI"], hours_worked__isnull=True).exists()
+    # Each record has its one "création" row, written once (not again by the second seed).
+    history = ExitRecord.history.model.objects
+    assert history.count() == count
+    assert set(history.values_list("history_type", "history_change_reason").distinct()) == {("+", "démonstration")}
 
 
 def _first_records():

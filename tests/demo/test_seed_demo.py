@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.models import Membership, User
@@ -39,7 +40,7 @@ def test_seed_demo_is_idempotent_and_realistic():
 )
 def test_demo_accounts_log_in_with_the_documented_password(client, email, heading):
     call_command("seed_demo")
-    assert client.login(username=email, password="demo-siae-2009")
+    assert client.login(request=HttpRequest(), username=email, password="demo-siae-2009")
     response = client.get(reverse("home"))
     assert heading in response.text
 

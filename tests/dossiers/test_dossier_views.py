@@ -231,6 +231,22 @@ def test_a_stored_file_takes_the_extension_of_its_content_not_of_its_name(client
     answer = dossier.answers.get(question__code="organigramme")
     assert answer.attachment.name.endswith(".pdf")
     assert answer.attachment_name == "page.html"
+    # Served back as what its content is, as a download that no browser renders in the portal's origin.
+    response = client.get(reverse("dossiers:attachment", args=[dossier.pk, answer.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="page.html.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_a_pdf_that_is_also_a_web_page_is_refused(client, editor, dossier):
+    client.force_login(editor)
+    polyglot = SimpleUploadedFile("rapport.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>")
+    response = _post_axis1(client, dossier, _axis1_data(), organigramme=polyglot)
+    assert response.status_code == 200
+    assert "contient du code de page web" in response.text
+    assert not dossier.answers.exists()
 
 
 def test_a_renamed_executable_is_refused(client, editor, dossier):

@@ -115,7 +115,8 @@ def test_csv_is_written_as_the_importer_reads_it(client, reader, structure, reco
         "0042", "03/11/2008", "27/02/2009", "chomage", "", "", "", "0", "0", "0", "0", "chomage", "cdd_moins_6m",
         "sans_nouvelle", "non",
     ]  # fmt: skip
-    assert rows["=1+2"][4:8] == ["999999,99", "conseil_general", "non", "0,05"]
+    # A reference a spreadsheet would evaluate is written as text (siae_portal.exports.csv_safe).
+    assert rows["'=1+2"][4:8] == ["999999,99", "conseil_general", "non", "0,05"]
 
 
 def test_xlsx_holds_real_dates_and_numbers(client, reader, structure, records):

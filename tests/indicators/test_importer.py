@@ -449,3 +449,104 @@ def test_xlsx_rows_keep_their_sheet_number_when_a_cell_holds_line_breaks(ai):
         "ligne 3, colonne heures_travaillees : valeur obligatoire pour une structure de type AI "
         "(règle des 150 heures)."
     ]
+
+
+def _xlsx(rows) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_csv_column_named_twice_is_refused_not_half_read(aci):
+    """pandas would rename the second "motif_sortie" and the import would keep the first silently."""
+    text = "reference;date_entree;date_sortie;motif_sortie;motif_sortie\nA;01/01/2009;01/06/2009;chomage;cdi_aide\n"
+    assert errors_of(aci, make_file(text)) == ["ligne 1, colonne motif_sortie : colonne présente deux fois."]
+    assert not ExitRecord.objects.exists()
+
+
+def test_an_xlsx_column_named_twice_is_refused(aci):
+    raw = _xlsx(
+        [
+            ["reference", "date_entree", "date_sortie", "motif_sortie", "reference", "notes", "notes"],
+            ["A", "01/01/2009", "01/06/2009", "chomage", "B", "x", "y"],
+        ]
+    )
+    assert errors_of(aci, raw, "sorties.xlsx") == ["ligne 1, colonne reference : colonne présente deux fois."]
+    assert not ExitRecord.objects.exists()
+
+
+def test_an_unknown_column_named_twice_is_ignored_once(aci):
+    raw = _xlsx(
+        [
+            ["reference", "date_entree", "date_sortie", "motif_sortie", "notes", "Notes"],
+            ["A", "01/01/2009", "01/06/2009", "chomage", "x", "y"],
+        ]
+    )
+    result = run(aci, raw, "sorties.xlsx")
+    assert (result.created, result.unknown_columns) == (1, ["notes"])
+
+
+def test_the_import_page_and_command_refuse_a_repeated_xlsx_column(client, editor, structure, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    raw = _xlsx(
+        [
+            ["reference", "date_entree", "date_entree", "date_sortie", "motif_sortie"],
+            ["A", "01/01/2009", "01/01/2009", "01/06/2009", "chomage"],
+        ]
+    )
+    client.force_login(editor)
+    response = client.post(
+        reverse("indicators:exit_import", args=[structure.pk]), {"file": SimpleUploadedFile("sorties.xlsx", raw)}
+    )
+    assert response.status_code == 200
+    assert "ligne 1, colonne date_entree : colonne présente deux fois." in response.text
+    path = tmp_path / "sorties.xlsx"
+    path.write_bytes(raw)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 erreur"):
+        call_command("import_exits", "--structure", structure.siret, str(path), stderr=err)
+    assert "ligne 1, colonne date_entree : colonne présente deux fois." in err.getvalue()
+    assert not ExitRecord.objects.exists()
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_read(aci, client, editor, structure, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.zip_bomb import zip_bomb
+
+    bomb = zip_bomb(20, "xlsx")  # 20 Mo of zeros in about 20 Ko
+    expected = (
+        "ligne 1, colonne - : le fichier Excel est refusé : il se décompresse en 20\xa0Mo, plus de 100 fois "
+        "sa taille (archive piégée ?)."
+    )
+    assert errors_of(aci, bomb, "sorties.xlsx") == [expected]
+    client.force_login(editor)
+    response = client.post(
+        reverse("indicators:exit_import", args=[structure.pk]), {"file": SimpleUploadedFile("sorties.xlsx", bomb)}
+    )
+    assert response.status_code == 200
+    assert expected in response.text
+    path = tmp_path / "sorties.xlsx"
+    path.write_bytes(bomb)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 erreur"):
+        call_command("import_exits", "--structure", aci.siret, str(path), stderr=err)
+    assert expected in err.getvalue()
+    assert not ExitRecord.objects.exists()
+
+
+def test_an_xlsx_over_the_decompressed_limit_is_refused(aci, monkeypatch):
+    from indicators import importer
+
+    monkeypatch.setattr(importer, "MAX_XLSX_UNCOMPRESSED_SIZE", 100_000)
+    raw = _xlsx([["reference", "date_entree", "date_sortie", "motif_sortie"]] + [["A"] * 4] * 2000)
+    [error] = errors_of(aci, raw, "sorties.xlsx")
+    assert error.endswith("au-delà de la limite de 0,1\xa0Mo (archive piégée ?).")

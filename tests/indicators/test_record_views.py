@@ -383,3 +383,25 @@ def test_import_template_is_a_file_the_import_accepts(client, request, structure
         result = import_exits(structure, response.content, "modele.csv", today=date(2010, 1, 1))
         assert (result.created, result.unknown_columns) == (1, [])
         assert ExitRecord.objects.get().signed_statement is True
+
+
+def test_detail_of_a_record_loaded_in_bulk_without_history(client, reader, structure):
+    """The national loader and bulk_create write no history row: the page still answers, and says why."""
+    ExitRecord.objects.bulk_create(
+        [
+            ExitRecord(
+                structure=structure,
+                reference="BULK-1",
+                entry_date=date(2009, 1, 5),
+                exit_date=date(2009, 9, 30),
+                eligible_from=date(2009, 4, 5),
+                exit_motive="cdi_non_aide",
+            )
+        ]
+    )
+    record = ExitRecord.objects.get(reference="BULK-1")
+    assert not record.history.exists()
+    client.force_login(reader)
+    response = client.get(reverse("indicators:exit_detail", args=[structure.pk, record.pk]))
+    assert response.status_code == 200
+    assert "Aucune modification enregistrée : cette sortie a été chargée en masse" in response.text

@@ -213,6 +213,7 @@ def test_api_kind_and_all_are_limited_to_what_the_user_sees(
         ({"year": "2009x"}, "« year » est obligatoire"),
         ({"year": "1900"}, "hors de la plage"),
         ({"year": "2009", "structure": "abc"}, "SIRET de 14 chiffres"),
+        ({"year": "2009", "structure": "²" * 14}, "SIRET de 14 chiffres"),  # digits for isdigit(), not a SIRET
         ({"year": "2009", "departement": "100"}, "Département inconnu"),
         ({"year": "2009", "kind": "SCOP"}, "Type de structure inconnu"),
         ({"year": "2009", "kind": "EI", "departement": "59"}, "au plus un périmètre"),

@@ -67,7 +67,7 @@ def test_a_tool_goes_from_one_structure_to_another(page, live_server, editor, ad
     expect(page.get_by_role("heading", name=re.compile("Résultats de la recherche"))).to_contain_text("1")
     page.get_by_role("link", name="Grille d'entretien pour le tri des déchets").click()
     with page.expect_download() as download_info:
-        page.get_by_role("link", name=re.compile("Télécharger")).click()
+        page.get_by_role("button", name=re.compile("Télécharger")).click()
     download = download_info.value
     assert download.suggested_filename == "grille-d-entretien-pour-le-tri-des-dechets.pdf"
     assert open(download.path(), "rb").read() == tool.read_bytes()

@@ -2,6 +2,7 @@ from toolbox.calculations import (
     download_filename,
     human_size,
     normalize_tags,
+    origin_of,
     search_words,
     searchable_text,
     strip_accents,
@@ -43,3 +44,9 @@ def test_human_size():
     assert human_size(512) == "512\u00a0o"
     assert human_size(1536) == "1,5\u00a0Ko"
     assert human_size(10 * 1024 * 1024) == "10\u00a0Mo"
+
+
+def test_origin_of_a_link_for_the_content_security_policy():
+    assert origin_of("https://Outils.Example.org/grille?x=1#a") == "https://outils.example.org"
+    assert origin_of("http://user:secret@example.org:8080/a") == "http://example.org:8080"
+    assert origin_of("https://[2001:db8::1]:8443/") == "https://[2001:db8::1]:8443"

@@ -29,17 +29,24 @@ def test_pages_for_every_logged_in_user(client, login, role, name, public_resour
 def test_detail_and_download_of_a_public_resource(client, login, role, public_resource):
     login(role)
     detail = client.get(reverse("toolbox:detail", args=[public_resource.pk]))
-    download = client.get(reverse("toolbox:download", args=[public_resource.pk]))
+    preview = client.get(reverse("toolbox:download", args=[public_resource.pk]))
+    public_resource.refresh_from_db()
+    assert public_resource.download_count == 0  # a GET never writes: only the page's button counts
+    download = client.post(reverse("toolbox:download", args=[public_resource.pk]))
     public_resource.refresh_from_db()
     if role == "anonymous":
-        assert detail.status_code == download.status_code == 302
+        assert detail.status_code == download.status_code == preview.status_code == 302
         assert public_resource.download_count == 0
         return
+    assert preview.status_code == 200
     assert detail.status_code == 200
     assert escape("Grille d'entretien de recrutement") in detail.text
     assert "Télécharger (PDF" in detail.text
     assert download.status_code == 200
     assert download["Content-Disposition"] == 'attachment; filename="grille-d-entretien-de-recrutement.pdf"'
+    assert download["Content-Type"] == "application/pdf"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
     assert public_resource.download_count == 1
     # Moderation details (who proposed it) are for the proposer and the moderators only.
@@ -68,6 +75,10 @@ def test_link_redirects_and_counts_atomically(client, editor, uriae):
     client.force_login(editor)
     response = client.get(reverse("toolbox:link", args=[resource.pk]))
     assert response.status_code == 302 and response.url == "https://outils.example.org/cedre"
+    resource.refresh_from_db()
+    assert resource.download_count == 41  # a GET never writes
+    response = client.post(reverse("toolbox:link", args=[resource.pk]))
+    assert response.status_code == 303 and response.url == "https://outils.example.org/cedre"
     resource.refresh_from_db()
     assert resource.download_count == 42
     assert client.get(reverse("toolbox:download", args=[resource.pk])).status_code == 404  # no file

@@ -30,6 +30,8 @@ def test_restricted_resource_is_404_to_non_members(client, login, role, restrict
     for name in ("toolbox:detail", "toolbox:download"):
         response = client.get(reverse(name, args=[restricted_resource.pk]))
         assert response.status_code == (200 if role in URIAE_MEMBERS else 404)
+    response = client.post(reverse("toolbox:download", args=[restricted_resource.pk]))
+    assert response.status_code == (200 if role in URIAE_MEMBERS else 404)
     listed = client.get(reverse("toolbox:browse")).context["page"].object_list
     assert (restricted_resource in listed) == (role in URIAE_MEMBERS)
     restricted_resource.refresh_from_db()

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from dossiers.models import Structure
 from indicators.models import CustomRateDefinition
 from indicators.reports import ScopeError, build_report, flatten, parse_year, select_scope
+from siae_portal.exports import csv_safe_rows
 
 
 class Command(BaseCommand):
@@ -45,5 +46,5 @@ class Command(BaseCommand):
             return
         writer = csv.writer(self.stdout, delimiter=";", lineterminator="\n")
         writer.writerow(["indicateur", "valeur"])
-        for key, value in flatten(report):
-            writer.writerow([key, "" if value is None else value])
+        # A structure or network name is a cell too: never a formula (see siae_portal.exports).
+        writer.writerows(csv_safe_rows([key, "" if value is None else value] for key, value in flatten(report)))
