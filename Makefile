@@ -8,10 +8,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
+# Operations targets run with the environment's settings; DEBUG only when nothing says otherwise (local use).
+OPS_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
+BACKUP_DIR ?= backups
+
 # Production-like settings for `check --deploy` (never used to serve).
 DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=ci-only-0f3c9a7e5b1d4e2a8c6b0d9f7e5a3c1b2d4f6a8c0e DJANGO_ALLOWED_HOSTS=portail.example.org
 
-.PHONY: run test lint format bench venv migrate seed clean
+.PHONY: run test lint format bench venv migrate seed clean backup restore loadtest
 
 venv: $(STAMP)
 
@@ -48,6 +52,13 @@ format: venv
 
 bench: venv
 	$(BIN)/python -m bench
+
+backup: venv
+	$(OPS_ENV) $(MANAGE) backup --dir $(BACKUP_DIR)
+
+restore: venv
+	@test -n "$(BACKUP)" || { echo "Indiquez la sauvegarde : make restore BACKUP=$(BACKUP_DIR)/AAAAMMJJ-HHMMSS"; exit 2; }
+	$(OPS_ENV) $(MANAGE) restore $(BACKUP)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
