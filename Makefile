@@ -53,6 +53,18 @@ format: venv
 bench: venv
 	$(BIN)/python -m bench
 
+# Load tests: locust in its own venv (it pulls gevent), never in .venv.
+LOAD_VENV := .venv-load
+LOAD_STAMP := $(LOAD_VENV)/.installed
+
+$(LOAD_STAMP): requirements-load.txt
+	test -x $(LOAD_VENV)/bin/python || $(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/python -m pip install --quiet -r requirements-load.txt
+	touch $(LOAD_STAMP)
+
+loadtest: venv $(LOAD_STAMP)
+	$(BIN)/python -m loadtest
+
 backup: venv
 	$(OPS_ENV) $(MANAGE) backup --dir $(BACKUP_DIR)
 
@@ -61,4 +73,4 @@ restore: venv
 	$(OPS_ENV) $(MANAGE) restore $(BACKUP)
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) $(LOAD_VENV) staticfiles db.sqlite3
