@@ -80,8 +80,8 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 90) -> N
 def main() -> int:
     database_url = os.environ.get("LOADTEST_DATABASE_URL", DEFAULT_DATABASE_URL)
     port = int(os.environ.get("LOADTEST_PORT", "8765"))
-    workers = os.environ.get("LOADTEST_WORKERS", "4")
-    threads = os.environ.get("LOADTEST_THREADS", "1")  # more than 1: gunicorn's gthread workers
+    workers = os.environ.get("LOADTEST_WORKERS", "3")
+    threads = os.environ.get("LOADTEST_THREADS", "4")  # gthread: a PDF does not hold a whole worker
     seconds = os.environ.get("LOADTEST_SECONDS", "60")
     locust = Path(os.environ.get("LOADTEST_LOCUST", ROOT / ".venv-load" / "bin" / "locust"))
     python = sys.executable
@@ -98,15 +98,14 @@ def main() -> int:
     with open(results / "gunicorn.log", "w") as log:
         gunicorn = subprocess.Popen(
             [python, "-m", "gunicorn", "siae_portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", workers,
-             "--threads", threads, "--timeout", "120"],
+             "--threads", threads, "--keep-alive", "10", "--timeout", "120"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
             wait_until_up(f"{host}/accounts/login/", gunicorn)
             load_before = os.getloadavg()
-            print(
-                f"{USERS} utilisateurs, connexion puis {seconds} s mesurées sur {host} ({workers} workers gunicorn × {threads} threads)..."
-            )
+            print(f"{USERS} utilisateurs, connexion puis {seconds} s mesurées sur {host}", end=" ")
+            print(f"({workers} workers gunicorn × {threads} threads)...")
             command = [
                 str(locust), "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless", "--users", str(USERS),
                 "--spawn-rate", "10", "--host", host, "--csv", str(results / "locust"), "--only-summary",

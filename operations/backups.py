@@ -4,9 +4,10 @@
   transaction), restored with `pg_restore --clean --if-exists --single-transaction`.
 - SQLite: the sqlite3 backup API (a consistent page-by-page copy, even while the portal writes),
   never a copy of the file, which could catch a half-written transaction.
-- Media: a tar.gz of MEDIA_ROOT (file system storage only; an S3 bucket is kept by its own
-  versioning, see docs/deployment.md), written after the database: a file deleted between the two
-  is missing from the copy, a file added in between is there but unreferenced (harmless).
+- Media: a tar.gz of MEDIA_ROOT (file system storage only: files in an S3 bucket are kept by the
+  bucket's versioning, see docs/deployment.md, and not copied), written after the database: a file
+  deleted between the two is missing from the copy, a file added in between is there but
+  unreferenced (harmless).
 
 A directory holds `manifest.json` (what it contains, for which database engine), `database.dump`
 or `database.sqlite3`, and `media.tar.gz`.
@@ -101,8 +102,9 @@ def _add_media(directory: Path, media_root: Path) -> int:
     return count
 
 
-def create_backup(root: Path, *, media_root: Path, alias: str = "default", now: datetime | None = None) -> Path:
-    """Write a backup into a new directory `root/<AAAAMMJJ-HHMMSS>/`; returns that directory."""
+def create_backup(root: Path, *, media_root: Path | None, alias: str = "default", now: datetime | None = None) -> Path:
+    """Write a backup into a new directory `root/<AAAAMMJJ-HHMMSS>/`; returns that directory.
+    `media_root` None: the files are not on disk (S3 bucket) and are not copied."""
     now = now or timezone.now()
     root.mkdir(parents=True, exist_ok=True)
     directory = root / timezone.localtime(now).strftime("%Y%m%d-%H%M%S")
@@ -112,7 +114,7 @@ def create_backup(root: Path, *, media_root: Path, alias: str = "default", now: 
         raise BackupError(f"{directory} existe déjà : attendez une seconde et recommencez.") from None
     try:
         database_file = _backup_database(directory, alias)
-        files = _add_media(directory, Path(media_root))
+        files = _add_media(directory, Path(media_root)) if media_root is not None else None
     except BaseException:
         shutil.rmtree(directory, ignore_errors=True)  # never leave a half backup that looks whole
         raise
@@ -121,7 +123,7 @@ def create_backup(root: Path, *, media_root: Path, alias: str = "default", now: 
         "created_at": now.isoformat(),
         "database_vendor": vendor_of(connections[alias].settings_dict),
         "database_file": database_file,
-        "media_file": MEDIA_TAR,
+        "media_file": MEDIA_TAR if media_root is not None else None,
         "media_files": files,
     }
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -190,8 +192,9 @@ def restore_backup(directory: Path, *, media_root: Path, database: dict) -> dict
     backup `directory`. Returns its manifest."""
     directory = Path(directory)
     manifest = read_manifest(directory)
-    if not (directory / manifest["media_file"]).is_file():
+    if manifest["media_file"] and not (directory / manifest["media_file"]).is_file():
         raise BackupError(f"{directory / manifest['media_file']} est introuvable.")
     _restore_database(directory, manifest, database)
-    _restore_media(directory, manifest, media_root)
+    if manifest["media_file"]:
+        _restore_media(directory, manifest, media_root)
     return manifest

@@ -196,3 +196,20 @@ def test_an_unknown_engine_is_refused():
 
     with pytest.raises(BackupError, match="non pris en charge"):
         vendor_of({"ENGINE": "django.db.backends.mysql"})
+
+
+def test_files_in_a_bucket_are_left_to_the_bucket(world, settings, tmp_path, scratch_database):
+    """With DJANGO_MEDIA_STORAGE=s3 the backup holds the database only, and a restore keeps the files."""
+    url, connect = scratch_database
+    settings.MEDIA_STORAGE = "s3"
+    call_command("backup", dir=str(tmp_path / "backups"))
+    (directory,) = (tmp_path / "backups").iterdir()
+    assert sorted(p.name for p in directory.iterdir()) == sorted([MANIFEST, read_manifest(directory)["database_file"]])
+    kept = tmp_path / "media-en-place"
+    kept.mkdir()
+    (kept / "fichier.pdf").write_bytes(b"%PDF-")
+    call_command("restore", str(directory), "--no-input", database_url=url, media_root=str(kept))
+    assert _media(kept) == {"fichier.pdf": b"%PDF-"}
+    cursor = connect().cursor()
+    cursor.execute("SELECT COUNT(*) FROM dossiers_answer")
+    assert cursor.fetchone()[0] == 1

@@ -13,8 +13,11 @@ class Command(BaseCommand):
         parser.add_argument("--dir", default=str(settings.BASE_DIR / "backups"), help="dossier des sauvegardes")
 
     def handle(self, *args, **options):
+        on_disk = settings.MEDIA_STORAGE == "filesystem"
         try:
-            directory = create_backup(Path(options["dir"]), media_root=Path(settings.MEDIA_ROOT))
+            directory = create_backup(Path(options["dir"]), media_root=Path(settings.MEDIA_ROOT) if on_disk else None)
         except BackupError as error:
             raise CommandError(str(error)) from None
+        if not on_disk:
+            self.stdout.write("Fichiers déposés dans le bucket S3 : non copiés (gardés par le versioning du bucket).")
         self.stdout.write(self.style.SUCCESS(f"Sauvegarde écrite dans {directory}"))
