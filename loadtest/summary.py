@@ -2,6 +2,7 @@
 
 import csv
 import io
+import math
 import statistics
 from dataclasses import dataclass
 
@@ -60,7 +61,7 @@ def percentile(values: list[float], share: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(share * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(share * len(ordered))))
     return ordered[rank - 1]
 
 
