@@ -114,23 +114,22 @@ def exit_detail(request, structure_pk, pk):
 @require_http_methods(["GET", "POST"])
 def exit_create(request, structure_pk):
     structure = get_structure_for_user(request, structure_pk, write=True)
-    form = ExitRecordForm(data=request.POST or None, structure=structure)
-    if request.method == "POST" and form.is_valid():
-        record = form.save()
-        messages.success(request, f"La sortie {record.reference} a été enregistrée.")
-        return redirect("indicators:exit_detail", structure.pk, record.pk)
-    return render(request, "indicators/exit_form.html", {"structure": structure, "form": form, "record": None})
+    return _exit_form(request, structure, None, "La sortie {} a été enregistrée.")
 
 
 @require_http_methods(["GET", "POST"])
 def exit_edit(request, structure_pk, pk):
     structure = get_structure_for_user(request, structure_pk, write=True)
-    record = _get_record(structure, pk)
+    return _exit_form(request, structure, _get_record(structure, pk), "La sortie {} a été mise à jour.")
+
+
+def _exit_form(request, structure, record, success_message):
+    """The exit form, empty (`record` None) or on `record`; saved, it leads to the exit's page."""
     form = ExitRecordForm(data=request.POST or None, instance=record, structure=structure)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"La sortie {record.reference} a été mise à jour.")
-        return redirect("indicators:exit_detail", structure.pk, record.pk)
+        saved = form.save()
+        messages.success(request, success_message.format(saved.reference))
+        return redirect("indicators:exit_detail", structure.pk, saved.pk)
     return render(request, "indicators/exit_form.html", {"structure": structure, "form": form, "record": record})
 
 
