@@ -7,6 +7,8 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# One pytest worker per core (pytest-xdist); TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
 
 # Production-like settings for `check --deploy` (never used to serve).
 DEPLOY_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY=ci-only-0f3c9a7e5b1d4e2a8c6b0d9f7e5a3c1b2d4f6a8c0e DJANGO_ALLOWED_HOSTS=portail.example.org
@@ -34,7 +36,7 @@ run: seed
 	DJANGO_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
 
 test: venv
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .
