@@ -3,6 +3,7 @@ add / edit / delete with history, import, and the positionings per prescriber. R
 editors and administrators write."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from siae_portal.pagination import TABLE_PAGE_SIZE, paginate
 from siae_portal.reference import (
     ELIGIBILITY_RULE,
     FIRST_YEAR,
+    LAST_YEAR,
     PRESCRIBERS,
     TARGET_DURABLE_RATE,
     TARGET_DYNAMIC_RATE,
@@ -200,6 +202,8 @@ def import_template(request, structure_pk):
 def positionings(request, structure_pk, year):
     """The year's table of people positioned and hired per prescriber, edited as one formset."""
     structure = get_structure_for_user(request, structure_pk)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404(f"L'année {year} est hors de la plage acceptée ({FIRST_YEAR} à {LAST_YEAR}).")
     can_edit = _can_edit(request, structure)
     if request.method == "POST" and not can_edit:
         get_structure_for_user(request, structure_pk, write=True)  # raises the 403
