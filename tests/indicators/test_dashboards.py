@@ -98,10 +98,10 @@ def test_structure_dashboard_shows_the_worked_example(client, editor, data):
     client.force_login(editor)
     response = client.get(reverse("indicators:structure_dashboard", args=[structure.pk]), {"year": 2009})
     text = response.text
-    assert "58,8 % <span" in text or "58,8 %" in text
+    assert "58,8\u00a0% <span" in text or "58,8\u00a0%" in text
     assert "(10/17)" in text  # official
-    assert "76,9 %" in text and "(10/13)" in text  # URIAE
-    assert "23,5 %" in text and "(4/17)" in text  # durable
+    assert "76,9\u00a0%" in text and "(10/13)" in text  # URIAE
+    assert "23,5\u00a0%" in text and "(4/17)" in text  # durable
     assert "pas de taux" in text  # 2006, 2007: no exit
     # 2008: 2 durable of 4 -> 50 %, above neither target for the official rate
     assert "(2/4)" in text
@@ -323,7 +323,7 @@ def test_structure_indicators_tag(data, django_assert_num_queries):
     assert "Taux de sortie de Nord Recyclage" in rendered
     for year in ("2007", "2008", "2009"):
         assert f'<th scope="row">{year}</th>' in rendered
-    assert "58,8 %" in rendered and "76,9 %" in rendered and "23,5 %" in rendered
+    assert "58,8\u00a0%" in rendered and "76,9\u00a0%" in rendered and "23,5\u00a0%" in rendered
     assert "(2/4)" in rendered  # 2008
     assert rendered.count("pas de taux") == 3  # 2007: three rates, none computable
     assert reverse("indicators:structure_dashboard", args=[structure.pk]) in rendered
