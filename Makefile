@@ -7,6 +7,8 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# One pytest worker per core (pytest-xdist); TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
 
 # Operations targets run with the environment's settings; DEBUG only when nothing says otherwise (local use).
 OPS_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
@@ -38,7 +40,7 @@ run: seed
 	DJANGO_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
 
 test: venv
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .
