@@ -6,8 +6,11 @@ from django.urls import include, path
 from accounts.forms import LoginForm
 from dossiers.views import home
 
+from . import views
+
 urlpatterns = [
     path("", home, name="home"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
