@@ -96,6 +96,8 @@ def _record(w):
 
 URLS = {
     "home": Page(),
+    "accessibility": Page(anonymous=200),
+    "healthz": Page(anonymous=200),
     # Accounts (django.contrib.auth): the login and password reset pages are public.
     "login": Page(anonymous=200),
     "logout": PostOnly("tests/portal/test_admin_and_auth.py::test_logout_is_a_post"),
