@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -163,7 +164,7 @@ def dossier_axis(request, pk, axis):
         return reverse("dossiers:attachment", args=[dossier.pk, answer.pk])
 
     form = None
-    conflict = False
+    conflict = None
     if context["can_edit"]:
         form = AxisForm(
             data=request.POST or None,
@@ -185,8 +186,8 @@ def dossier_axis(request, pk, axis):
                     files=files,
                     clears=clears,
                 )
-            except AxisConflict:
-                conflict = True
+            except AxisConflict as error:
+                conflict = error
                 data = request.POST.copy()
                 data["version"] = str(dossier.axis_version(axis))
                 answers = {a.question_id: a for a in dossier.answers.select_related("question", "updated_by")}
@@ -218,6 +219,41 @@ def dossier_axis(request, pk, axis):
         }
     )
     return render(request, "dossiers/dossier_axis.html", context, status=409 if conflict else 200)
+
+
+@require_POST
+def dossier_axis_autosave(request, pk, axis):
+    """The axis page's autosave (static/js/autosave.js): the same form, the same version check and
+    the same service as the manual save, answered in JSON. Attachments are left to the manual save."""
+    axis = _axis_or_404(axis)
+    dossier = get_dossier_for_user(request, pk, write=True)
+    questions = [q for q in dossier.questions() if q.axis == axis]
+    answers = {a.question_id: a for a in dossier.answers.filter(question__axis=axis)}
+    form = AxisForm(data=request.POST, questions=questions, answers=answers, version=dossier.axis_version(axis))
+    if not form.is_valid():
+        errors = {form[name].id_for_label: list(messages_) for name, messages_ in form.errors.items()}
+        count = len(errors)
+        return JsonResponse(
+            {
+                "ok": False,
+                "message": f"Non enregistré : {count} réponse{pluralize(count)} à corriger.",
+                "errors": errors,
+            },
+            status=400,
+        )
+    values, _files, _clears = form.answer_values()
+    try:
+        version = save_axis(
+            dossier, axis, request.user, version=form.cleaned_data["version"], values=values, files={}, clears=set()
+        )
+    except AxisConflict as conflict:
+        return JsonResponse({"ok": False, "conflict": True, "message": conflict.message}, status=409)
+    except PermissionDenied:
+        return JsonResponse(
+            {"ok": False, "message": "Le dossier n'est plus modifiable : rien n'a été enregistré."}, status=403
+        )
+    saved_at = timezone.localtime().strftime("%H:%M")
+    return JsonResponse({"ok": True, "version": version, "saved_at": saved_at, "message": f"Enregistré à {saved_at}"})
 
 
 @require_POST
