@@ -464,7 +464,9 @@ class Answer(models.Model):
             except ValueError:
                 return self.value  # stored out of shape (raw admin edit): shown as it is
         if kind == Question.AnswerType.NUMBER:
-            return self.value.replace(".", ",")
+            from siae_portal.numbers import format_number
+
+            return format_number(self.value)
         return self.value
 
 

@@ -120,3 +120,14 @@ def test_the_axis_page_offers_the_autosave_to_editors_only(client, editor, reade
     client.force_login(reader)
     page = client.get(reverse("dossiers:axis", args=[dossier.pk, 1])).text
     assert "data-autosave-url" not in page and "js/autosave" not in page
+
+
+def test_french_numbers_are_read_stored_plainly_and_shown_in_french(client, editor, dossier):
+    client.force_login(editor)
+    response = _autosave(client, dossier, axis=2, **_payload(dossier, duree_parcours="1\u00a0250\u00a0000,50"))
+    assert response.status_code == 200
+    answer = dossier.answers.get(question__code="duree_parcours")
+    assert answer.value == "1250000.5"
+    assert answer.display() == "1\u202f250\u202f000,5"
+    page = client.get(reverse("dossiers:axis", args=[dossier.pk, 2])).text
+    assert 'value="1\u202f250\u202f000,5"' in page
