@@ -3,7 +3,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,6 +11,7 @@ from siae_portal.emails import MailNotSent, portal_url, warn_not_sent
 from siae_portal.exports import csv_response
 from siae_portal.pagination import LIST_PAGE_SIZE, paginate, querystring_without_page
 from siae_portal.uploads import attachment_response
+from siae_portal.words import counted
 
 from .calculations import UNCHANGED, diff_snapshots, overall_progress, progress_by_axis
 from .forms import AxisCommentForm, AxisForm, DossierFilterForm, StructureFilterForm, StructureForm, TransitionForm
@@ -236,7 +236,7 @@ def dossier_axis_autosave(request, pk, axis):
         return JsonResponse(
             {
                 "ok": False,
-                "message": f"Non enregistré : {count} réponse{pluralize(count)} à corriger.",
+                "message": f"Non enregistré : {counted(count, 'réponse')} à corriger.",
                 "errors": errors,
             },
             status=400,
@@ -311,7 +311,7 @@ def dossier_reuse(request, pk):
     elif copied:
         messages.success(
             request,
-            f"{copied} réponse(s) reprise(s) du dossier {source.campaign.year}. "
+            f"{counted(copied, 'réponse reprise', 'réponses reprises')} du dossier {source.campaign.year}. "
             "Relisez-les : les réponses déjà saisies n'ont pas été modifiées.",
         )
     else:
