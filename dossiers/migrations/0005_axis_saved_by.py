@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dossiers", "0003_text_length_limits"),
+        ("dossiers", "0004_history_of_structures_and_answers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
