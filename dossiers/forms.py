@@ -4,6 +4,7 @@ from django import forms
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from siae_portal.numbers import NumberError, format_number, parse_number
 from siae_portal.reference import DEPARTEMENT_CHOICES, STRUCTURE_KINDS
 from siae_portal.text_limits import ANSWER_MAX_LENGTH, COMMENT_MAX_LENGTH
 from siae_portal.uploads import ACCEPTED_LABEL, MAX_UPLOAD_SIZE, megabytes, validate_upload
@@ -77,6 +78,23 @@ class StructureFilterForm(forms.Form):
 REQUIRED_HINT = "Réponse obligatoire pour transmettre le dossier."
 
 
+class FrenchNumberField(forms.CharField):
+    """A number as French users type it (`1 250 000`, `12,5`): cleaned to a Decimal (see
+    siae_portal.numbers), shown with French grouping and a decimal comma."""
+
+    def prepare_value(self, value):
+        try:
+            return format_number(parse_number(value)) if isinstance(value, str) else format_number(value)
+        except NumberError:
+            return value  # what the user typed, shown back beside its error
+
+    def to_python(self, value):
+        try:
+            return parse_number(super().to_python(value))
+        except NumberError as error:
+            raise forms.ValidationError(str(error), code="invalid") from error
+
+
 def question_field_name(question) -> str:
     return f"q_{question.pk}"
 
@@ -131,7 +149,9 @@ class AxisForm(forms.Form):
                 label=label, required=False, choices=[("oui", "Oui"), ("non", "Non")], widget=forms.RadioSelect
             )
         if kind == types.NUMBER:
-            return forms.DecimalField(label=label, required=False, max_digits=14, decimal_places=2, localize=True)
+            return FrenchNumberField(
+                label=label, required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+            )
         if kind == types.DATE:
             return forms.DateField(
                 label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

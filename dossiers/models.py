@@ -325,6 +325,39 @@ class Dossier(models.Model):
     version_axis_2 = models.PositiveIntegerField("version de l'axe 2", default=0)
     version_axis_3 = models.PositiveIntegerField("version de l'axe 3", default=0)
     version_axis_4 = models.PositiveIntegerField("version de l'axe 4", default=0)
+    # Who made each axis's latest save: the conflict message names them ("vous", in another tab).
+    saved_by_axis_1 = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="dernier enregistrement de l'axe 1 par",
+    )
+    saved_by_axis_2 = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="dernier enregistrement de l'axe 2 par",
+    )
+    saved_by_axis_3 = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="dernier enregistrement de l'axe 3 par",
+    )
+    saved_by_axis_4 = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="dernier enregistrement de l'axe 4 par",
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("dernière modification", auto_now=True)
     submitted_at = models.DateTimeField("transmis le", null=True, blank=True)
@@ -373,6 +406,9 @@ class Dossier(models.Model):
 
     def axis_version(self, axis: int) -> int:
         return getattr(self, f"version_axis_{axis}")
+
+    def axis_saved_by_id(self, axis: int) -> int | None:
+        return getattr(self, f"saved_by_axis_{axis}_id")
 
     def questions(self):
         """The campaign's questions that apply to the structure's kind, in order (one query)."""
@@ -431,7 +467,9 @@ class Answer(models.Model):
             except ValueError:
                 return self.value  # stored out of shape (raw admin edit): shown as it is
         if kind == Question.AnswerType.NUMBER:
-            return self.value.replace(".", ",")
+            from siae_portal.numbers import format_number
+
+            return format_number(self.value)
         return self.value
 
 

@@ -17,7 +17,24 @@ from .rules import dossier_roles
 
 
 class AxisConflict(Exception):
-    """Another editor saved the same axis since this form was displayed."""
+    """Someone saved the same axis since this form was displayed: another editor, or the same user
+    in another tab (`by_same_user`), whose message differs."""
+
+    def __init__(self, *, by_same_user: bool = False):
+        self.by_same_user = by_same_user
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        if self.by_same_user:
+            return (
+                "Rien n'a été enregistré : vous avez enregistré cet axe dans un autre onglet depuis l'ouverture "
+                "de cette page. Rechargez la page pour reprendre la dernière version."
+            )
+        return (
+            "Rien n'a été enregistré : une autre personne a enregistré cet axe pendant que vous le modifiiez. "
+            "Rechargez la page pour reprendre sa version."
+        )
 
 
 class TransitionRefused(Exception):
@@ -56,12 +73,12 @@ def save_axis(dossier: Dossier, axis: int, user, *, version: int, values: dict, 
         # Compare-and-swap on the version: exactly one of two concurrent saves wins.
         updated = Dossier.objects.filter(
             pk=dossier.pk, status__in=workflow.EDITABLE_STATUSES, **{field: version}
-        ).update(**{field: F(field) + 1, "updated_at": timezone.now()})
+        ).update(**{field: F(field) + 1, f"saved_by_axis_{axis}": user, "updated_at": timezone.now()})
         if not updated:
             dossier.refresh_from_db()
             if not dossier.is_editable_status:
                 raise PermissionDenied("Le dossier n'est plus modifiable.")
-            raise AxisConflict()
+            raise AxisConflict(by_same_user=dossier.axis_saved_by_id(axis) == user.pk)
         existing = {a.question_id: a for a in dossier.answers.filter(question__axis=axis).select_related("question")}
         for question, text in values.items():
             answer = existing.get(question.pk)
@@ -131,7 +148,9 @@ def reuse_previous_answers(dossier: Dossier, user) -> tuple[int, Dossier | None]
         if axes:
             # Forms open on these axes are now stale: their next save is a conflict, not an overwrite.
             Dossier.objects.filter(pk=dossier.pk).update(
-                updated_at=timezone.now(), **{f"version_axis_{a}": F(f"version_axis_{a}") + 1 for a in axes}
+                updated_at=timezone.now(),
+                **{f"version_axis_{a}": F(f"version_axis_{a}") + 1 for a in axes},
+                **{f"saved_by_axis_{a}": user for a in axes},
             )
     return copied, source
 

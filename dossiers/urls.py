@@ -11,6 +11,7 @@ urlpatterns = [
     path("dossiers/", views.dossier_list, name="dossier_list"),
     path("dossiers/<int:pk>/", views.dossier_detail, name="detail"),
     path("dossiers/<int:pk>/axe/<int:axis>/", views.dossier_axis, name="axis"),
+    path("dossiers/<int:pk>/axe/<int:axis>/enregistrement-auto/", views.dossier_axis_autosave, name="axis_autosave"),
     path("dossiers/<int:pk>/axe/<int:axis>/commenter/", views.dossier_comment, name="comment"),
     path("dossiers/<int:pk>/action/<slug:name>/", views.dossier_transition, name="transition"),
     path("dossiers/<int:pk>/reprendre-l-an-dernier/", views.dossier_reuse, name="reuse"),

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +11,7 @@ from siae_portal.emails import MailNotSent, portal_url, warn_not_sent
 from siae_portal.exports import csv_response
 from siae_portal.pagination import LIST_PAGE_SIZE, paginate, querystring_without_page
 from siae_portal.uploads import attachment_response
+from siae_portal.words import counted
 
 from .calculations import UNCHANGED, diff_snapshots, overall_progress, progress_by_axis
 from .forms import AxisCommentForm, AxisForm, DossierFilterForm, StructureFilterForm, StructureForm, TransitionForm
@@ -163,7 +164,7 @@ def dossier_axis(request, pk, axis):
         return reverse("dossiers:attachment", args=[dossier.pk, answer.pk])
 
     form = None
-    conflict = False
+    conflict = None
     if context["can_edit"]:
         form = AxisForm(
             data=request.POST or None,
@@ -185,8 +186,8 @@ def dossier_axis(request, pk, axis):
                     files=files,
                     clears=clears,
                 )
-            except AxisConflict:
-                conflict = True
+            except AxisConflict as error:
+                conflict = error
                 data = request.POST.copy()
                 data["version"] = str(dossier.axis_version(axis))
                 answers = {a.question_id: a for a in dossier.answers.select_related("question", "updated_by")}
@@ -218,6 +219,41 @@ def dossier_axis(request, pk, axis):
         }
     )
     return render(request, "dossiers/dossier_axis.html", context, status=409 if conflict else 200)
+
+
+@require_POST
+def dossier_axis_autosave(request, pk, axis):
+    """The axis page's autosave (static/js/autosave.js): the same form, the same version check and
+    the same service as the manual save, answered in JSON. Attachments are left to the manual save."""
+    axis = _axis_or_404(axis)
+    dossier = get_dossier_for_user(request, pk, write=True)
+    questions = [q for q in dossier.questions() if q.axis == axis]
+    answers = {a.question_id: a for a in dossier.answers.filter(question__axis=axis)}
+    form = AxisForm(data=request.POST, questions=questions, answers=answers, version=dossier.axis_version(axis))
+    if not form.is_valid():
+        errors = {form[name].id_for_label: list(messages_) for name, messages_ in form.errors.items()}
+        count = len(errors)
+        return JsonResponse(
+            {
+                "ok": False,
+                "message": f"Non enregistré : {counted(count, 'réponse')} à corriger.",
+                "errors": errors,
+            },
+            status=400,
+        )
+    values, _files, _clears = form.answer_values()
+    try:
+        version = save_axis(
+            dossier, axis, request.user, version=form.cleaned_data["version"], values=values, files={}, clears=set()
+        )
+    except AxisConflict as conflict:
+        return JsonResponse({"ok": False, "conflict": True, "message": conflict.message}, status=409)
+    except PermissionDenied:
+        return JsonResponse(
+            {"ok": False, "message": "Le dossier n'est plus modifiable : rien n'a été enregistré."}, status=403
+        )
+    saved_at = timezone.localtime().strftime("%H:%M")
+    return JsonResponse({"ok": True, "version": version, "saved_at": saved_at, "message": f"Enregistré à {saved_at}"})
 
 
 @require_POST
@@ -275,7 +311,7 @@ def dossier_reuse(request, pk):
     elif copied:
         messages.success(
             request,
-            f"{copied} réponse(s) reprise(s) du dossier {source.campaign.year}. "
+            f"{counted(copied, 'réponse reprise', 'réponses reprises')} du dossier {source.campaign.year}. "
             "Relisez-les : les réponses déjà saisies n'ont pas été modifiées.",
         )
     else:

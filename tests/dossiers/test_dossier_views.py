@@ -421,7 +421,7 @@ def test_reuse_button_and_message(client, editor, dossier, previous_campaign, st
     client.force_login(editor)
     assert "Reprendre les réponses de l'an dernier" in client.get(reverse("dossiers:detail", args=[dossier.pk])).text
     response = client.post(reverse("dossiers:reuse", args=[dossier.pk]), follow=True)
-    assert "1 réponse(s) reprise(s) du dossier 2008" in response.text
+    assert "1 réponse reprise du dossier 2008" in response.text
 
 
 # --- Snapshots ---------------------------------------------------------------------------------

@@ -122,6 +122,9 @@ URLS = {
     "dossiers:dossier_list": Page(),
     "dossiers:detail": Page(_dossier, sees=SEES_STRUCTURE),
     "dossiers:axis": Page(lambda w: [w.dossier.pk, 1], sees=SEES_STRUCTURE),
+    "dossiers:axis_autosave": PostOnly(
+        "tests/dossiers/test_autosave.py::test_autosave_matrix", lambda w: [w.dossier.pk, 1]
+    ),
     "dossiers:comment": PostOnly(
         "tests/dossiers/test_dossier_views.py::test_comment_matrix", lambda w: [w.dossier.pk, 1]
     ),

@@ -1,0 +1,20 @@
+"""French words (pure): plural agreement, where 0 and 1 take the singular ("0 question modifiée")."""
+
+
+def is_plural(count) -> bool:
+    """French agreement: plural from 2 on (Django's `pluralize` makes 0 plural, as English does)."""
+    try:
+        return abs(float(len(count) if hasattr(count, "__len__") else count)) >= 2
+    except (TypeError, ValueError):
+        return False
+
+
+def plural(count, suffixes: str = "s") -> str:
+    """The suffix agreeing with `count`: "s" or "" by default, or "singular,plural" ("a,ont")."""
+    singular, _, many = suffixes.rpartition(",") if "," in suffixes else ("", "", suffixes)
+    return many if is_plural(count) else singular
+
+
+def counted(count, singular: str, many: str | None = None) -> str:
+    """'1 réponse reprise', '3 réponses reprises': the number and its agreeing words."""
+    return f"{count} {(many or singular + 's') if is_plural(count) else singular}"
