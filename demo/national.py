@@ -16,8 +16,8 @@ from django.db import connection
 from django.utils import timezone
 
 from dossiers.models import Network, Structure
-from indicators.dashboards import default_year
 from indicators import rollup
+from indicators.dashboards import default_year
 from indicators.models import ExitRecord, PrescriberPositioning
 from siae_portal.reference import (
     DEPARTEMENTS,

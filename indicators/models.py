@@ -177,11 +177,6 @@ class ExitRecord(models.Model):
         record._rollup_key = record._current_rollup_key()
         return record
 
-    def _current_rollup_key(self):
-        exit_date = self.__dict__.get("exit_date")
-        structure_id = self.__dict__.get("structure_id")
-        return (structure_id, exit_date.year) if exit_date and structure_id else None
-
     def save(self, *args, **kwargs):
         """Saved with the rollup of its structure and year (both the old and the new ones), in
         one transaction."""
@@ -196,6 +191,11 @@ class ExitRecord(models.Model):
             super().save(*args, **kwargs)
             self._rollup_key = self._current_rollup_key()
             rollup.touch({key for key in (old, self._rollup_key) if key})
+
+    def _current_rollup_key(self):
+        exit_date = self.__dict__.get("exit_date")
+        structure_id = self.__dict__.get("structure_id")
+        return (structure_id, exit_date.year) if exit_date and structure_id else None
 
 
 class ExitRollup(models.Model):

@@ -18,9 +18,9 @@ Who refreshes what:
 """
 
 import threading
-from datetime import date
 from collections.abc import Iterable
 from contextlib import contextmanager
+from datetime import date
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
