@@ -171,12 +171,6 @@ class ExitRecord(models.Model):
     def __str__(self):
         return f"{self.reference} ({self.entry_date:%d/%m/%Y} → {self.exit_date:%d/%m/%Y})"
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        record = super().from_db(db, field_names, values)
-        record._rollup_key = record._current_rollup_key()
-        return record
-
     def save(self, *args, **kwargs):
         """Saved with the rollup of its structure and year (both the old and the new ones), in
         one transaction."""
@@ -191,6 +185,12 @@ class ExitRecord(models.Model):
             super().save(*args, **kwargs)
             self._rollup_key = self._current_rollup_key()
             rollup.touch({key for key in (old, self._rollup_key) if key})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        record = super().from_db(db, field_names, values)
+        record._rollup_key = record._current_rollup_key()
+        return record
 
     def _current_rollup_key(self):
         exit_date = self.__dict__.get("exit_date")
