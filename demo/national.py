@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from dossiers.models import Network, Structure
+from indicators import rollup
 from indicators.dashboards import default_year
 from indicators.models import ExitRecord, PrescriberPositioning
 from siae_portal.reference import (
@@ -111,6 +112,9 @@ def seed_national(stdout, structures=STRUCTURES, exits=EXITS, years=YEARS, last_
     created = _structures(structures, random.Random(seed))
     n_exits = _exits(created, exits, years, last_year, rng)
     n_positionings = _positionings(created, years, last_year, rng)
+    # The exits went in by COPY, beside the ORM: their rollup, computed by the database in the
+    # seed's transaction.
+    rollup.refresh([structure[0] for structure in created])
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {ExitRecord._meta.db_table}")
@@ -276,7 +280,8 @@ def _positionings(structures, years, last_year, rng) -> int:
 
 
 def _insert(model, columns, rows):
-    """COPY on PostgreSQL; batched bulk_create elsewhere."""
+    """COPY on PostgreSQL; batched bulk_create elsewhere (the plain manager's: the caller
+    refreshes the exit rollup once at the end)."""
     if connection.vendor == "postgresql":
         sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
@@ -287,6 +292,6 @@ def _insert(model, columns, rows):
     for row in rows:
         batch.append(model(**dict(zip(columns, row, strict=True))))
         if len(batch) >= BATCH:
-            model.objects.bulk_create(batch)
+            model._base_manager.bulk_create(batch)
             batch = []
-    model.objects.bulk_create(batch)
+    model._base_manager.bulk_create(batch)

@@ -1,4 +1,4 @@
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.timezone import localdate
 from simple_history.models import HistoricalRecords
@@ -110,7 +110,9 @@ class Structure(models.Model):
 
     def save(self, *args, **kwargs):
         self.siret = normalize_siret(self.siret)
-        super().save(*args, **kwargs)
+        # One transaction: a change of kind refreshes the exit rollup (indicators/signals.py).
+        with transaction.atomic():
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         from django.urls import reverse

@@ -28,6 +28,7 @@ from siae_portal.exports import ESCAPED_CSV_CELL
 from siae_portal.reference import ELIGIBILITY_HOURS, EXIT_MOTIVES, KINDS_ELIGIBLE_BY_HOURS, PRESCRIBERS
 from siae_portal.uploads import archive_problem
 
+from . import rollup
 from .calculations import eligibility_date
 from .models import CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE, ExitRecord
 
@@ -598,4 +599,7 @@ def import_exits(structure, raw: bytes, filename: str, *, user=None, today: date
         if to_update:
             _update_rows(to_update, [*UPDATED_FIELDS, "eligible_from", "updated_at"])
             write_bulk_history([record.pk for record in to_update], "~", user=user, when=now)
+            # The updates went beside the ORM: the structure's rollup, recomputed in this transaction
+            # (the creations' bulk_create refreshed theirs).
+            rollup.refresh([structure.pk])
     return ImportResult(len(to_create), len(to_update), unchanged, unknown)

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
@@ -55,6 +55,38 @@ class ExitRecordQuerySet(models.QuerySet):
         included: a date range, so that the (structure, exit_date) index serves."""
         last_year = first_year if last_year is None else last_year
         return self.filter(exit_date__range=(date(first_year, 1, 1), date(last_year, 12, 31)))
+
+    # Writes that bypass save(): each refreshes the rollup of what it touched, in its transaction.
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from . import rollup
+
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            rollup.touch({(obj.structure_id, obj.exit_date.year) for obj in objs})
+        return created
+
+    def update(self, **kwargs):
+        from . import rollup
+
+        with transaction.atomic(using=self.db):
+            before = set(self.order_by().values_list("structure_id", flat=True).distinct())
+            updated = super().update(**kwargs)
+            moved_to = kwargs.get("structure_id", getattr(kwargs.get("structure"), "pk", kwargs.get("structure")))
+            if before:
+                rollup.refresh(before | ({moved_to} if moved_to else set()))
+        return updated
+
+    update.alters_data = True
+
+    def delete(self):
+        from . import rollup
+
+        with rollup.deferred():  # one refresh per structure and year, not one per record
+            return super().delete()
+
+    delete.alters_data = True
 
 
 class ExitRecord(models.Model):
@@ -140,8 +172,68 @@ class ExitRecord(models.Model):
         return f"{self.reference} ({self.entry_date:%d/%m/%Y} → {self.exit_date:%d/%m/%Y})"
 
     def save(self, *args, **kwargs):
+        """Saved with the rollup of its structure and year (both the old and the new ones), in
+        one transaction."""
+        from . import rollup
+
         self.eligible_from = eligibility_date(self.entry_date)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            old = getattr(self, "_rollup_key", None)
+            if old is None and self.pk is not None:
+                found = ExitRecord.objects.filter(pk=self.pk).values_list("structure_id", "exit_date").first()
+                old = (found[0], found[1].year) if found else None
+            super().save(*args, **kwargs)
+            self._rollup_key = self._current_rollup_key()
+            rollup.touch({key for key in (old, self._rollup_key) if key})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        record = super().from_db(db, field_names, values)
+        record._rollup_key = record._current_rollup_key()
+        return record
+
+    def _current_rollup_key(self):
+        exit_date = self.__dict__.get("exit_date")
+        structure_id = self.__dict__.get("structure_id")
+        return (structure_id, exit_date.year) if exit_date and structure_id else None
+
+
+class ExitRollup(models.Model):
+    """The exit figures of one structure, year and motive, recomputed from the raw exits by every
+    write (indicators/rollup.py): what the indicators read. Never edited by hand."""
+
+    structure = models.ForeignKey("dossiers.Structure", on_delete=models.CASCADE, related_name="+", db_index=False)
+    year = models.PositiveSmallIntegerField("année")
+    # The structure's kind, copied (a kind change refreshes the structure): the trends per kind
+    # need no join.
+    kind = models.CharField("type de SIAE", max_length=4)
+    exit_motive = models.CharField("motif de sortie", max_length=30, choices=ExitMotive)
+    total = models.PositiveIntegerField("sorties")
+    eligible = models.PositiveIntegerField("sorties éligibles")
+    eligible_full_time = models.PositiveIntegerField("sorties éligibles à temps plein")
+    known_3 = models.PositiveIntegerField("situations connues à 3 mois (éligibles)")
+    dynamic_3 = models.PositiveIntegerField("situations dynamiques à 3 mois (éligibles)")
+    known_6 = models.PositiveIntegerField("situations connues à 6 mois (éligibles)")
+    dynamic_6 = models.PositiveIntegerField("situations dynamiques à 6 mois (éligibles)")
+    known_12 = models.PositiveIntegerField("situations connues à 12 mois (éligibles)")
+    dynamic_12 = models.PositiveIntegerField("situations dynamiques à 12 mois (éligibles)")
+    support_hours_internal = models.DecimalField("heures d'accompagnement internes", max_digits=14, decimal_places=2)
+    support_hours_external = models.DecimalField("heures d'accompagnement externes", max_digits=14, decimal_places=2)
+    training_entries = models.PositiveIntegerField("entrées en formation")
+    training_support_actions = models.PositiveIntegerField("actions vers la formation")
+    signed_statements = models.PositiveIntegerField("attestations signées")
+
+    class Meta:
+        verbose_name = "agrégat des sorties"
+        verbose_name_plural = "agrégats des sorties"
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "year", "exit_motive"], name="one_rollup_row_per_motive"),
+        ]
+        # The whole country's year (the dashboards' tables and trends) reads by year.
+        indexes = [models.Index(fields=["year", "structure"], name="rollup_year_structure")]
+
+    def __str__(self):
+        return f"{self.structure_id} {self.year} {self.exit_motive}"
 
 
 class PrescriberPositioning(models.Model):

@@ -2,7 +2,8 @@
 of `calculations.py`), the positionings, and the custom rate definitions a reader may open.
 
 The dashboards and reports count exits only through `motive_counts()` and `motive_figures()`:
-plain figures per group (structure, year, kind) and motive, whatever table they come from.
+plain figures per group (structure, year, kind) and motive, read from the exit rollup
+(indicators/rollup.py, kept exact by every write).
 `exit_counts_by()` and `exit_figures_by()` are the GROUP BY over the raw exit records beneath."""
 
 from collections import defaultdict
@@ -10,11 +11,13 @@ from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db import connections
-from django.db.models import BooleanField, Count, ExpressionWrapper, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 
+from dossiers.models import Structure
+
 from .calculations import DYNAMIC_MOTIVES, FOLLOWUP_MONTHS, ExitFigures, FollowupCount, MotiveCount
-from .models import CustomRateDefinition, ExitRecord, PrescriberPositioning, eligible_exit_q
+from .models import CustomRateDefinition, ExitRecord, ExitRollup, PrescriberPositioning, eligible_exit_q
 
 DATE_PARTS = ("__year", "__quarter", "__month", "__week", "__day")
 FOLLOWUP_FIELDS = {months: f"situation_{months}_months" for months in FOLLOWUP_MONTHS}
@@ -22,20 +25,74 @@ FOLLOWUP_FIELDS = {months: f"situation_{months}_months" for months in FOLLOWUP_M
 GROUPS = {"structure": "structure_id", "year": "exit_date__year", "kind": "structure__kind"}
 
 
+# The same groups in the rollup (indicators/rollup.py), which the pages read.
+ROLLUP_GROUPS = {"structure": "structure_id", "year": "year", "kind": "kind"}
+
+
 def motive_counts(structures, first_year: int, last_year: int, *groups: str) -> dict:
     """The exits of `structures` (a queryset or a list of ids) dated from `first_year` to
     `last_year`, counted per group (a tuple of `groups` values: "structure", "year", "kind"; () for
-    none) and motive: {group: {motive: MotiveCount}}. One SQL query."""
-    return exit_counts_by(_exits(structures, first_year, last_year), *(GROUPS[name] for name in groups))
+    none) and motive: {group: {motive: MotiveCount}}. One SQL query, over the rollup."""
+    fields = [ROLLUP_GROUPS[name] for name in groups]
+    rows = driver_rows(
+        _rollup(structures, first_year, last_year)
+        .values(*fields, "exit_motive")
+        .annotate(t=Sum("total"), e=Sum("eligible"), f=Sum("eligible_full_time"))
+        .values_list(*fields, "exit_motive", "t", "e", "f")
+    )
+    n = len(fields)
+    make = tuple.__new__  # thousands of rows for the country: MotiveCount without its constructor
+    result = defaultdict(dict)
+    if n == 1:
+        for key, motive, total, eligible, full_time in rows:
+            result[key][motive] = make(MotiveCount, (int(total), int(eligible), int(full_time)))
+        return {(key,): counts for key, counts in result.items()}
+    for row in rows:
+        result[row[:n]][row[n]] = make(MotiveCount, tuple(int(v) for v in row[n + 1 :]))
+    return dict(result)
 
 
 def motive_figures(structures, first_year: int, last_year: int, *groups: str) -> dict:
     """Like `motive_counts()`, with the follow-ups, support and training figures of each group and
-    motive: {group: {motive: ExitFigures}}. One SQL query."""
-    return exit_figures_by(_exits(structures, first_year, last_year), *(GROUPS[name] for name in groups))
+    motive: {group: {motive: ExitFigures}}. One SQL query, over the rollup."""
+    from .rollup import FIGURES
+
+    fields = [ROLLUP_GROUPS[name] for name in groups]
+    rows = (
+        _rollup(structures, first_year, last_year)
+        .values(*fields, "exit_motive")
+        .annotate(**{f"sum_{name}": Sum(name) for name in FIGURES})
+    )
+    result = defaultdict(dict)
+    for row in rows:
+        key = tuple(row[name] for name in fields)
+        figure = {name: row[f"sum_{name}"] for name in FIGURES}
+        result[key][row["exit_motive"]] = ExitFigures(
+            count=MotiveCount(figure["total"], figure["eligible"], figure["eligible_full_time"]),
+            followups={
+                months: FollowupCount(figure[f"known_{months}"], figure[f"dynamic_{months}"])
+                for months in FOLLOWUP_MONTHS
+            },
+            support_hours_internal=figure["support_hours_internal"],
+            support_hours_external=figure["support_hours_external"],
+            training_entries=figure["training_entries"],
+            training_support_actions=figure["training_support_actions"],
+            signed_statements=figure["signed_statements"],
+        )
+    return dict(result)
+
+
+def _rollup(structures, first_year: int, last_year: int):
+    """The rollup rows of `structures` for the years; all structures' rows without any filter
+    when `structures` is the unfiltered table (an administrator's scope)."""
+    rows = ExitRollup.objects.filter(year__range=(first_year, last_year)).order_by()
+    if isinstance(structures, QuerySet) and structures.model is Structure and not structures.query.where:
+        return rows
+    return rows.filter(structure__in=structures)
 
 
 def _exits(structures, first_year: int, last_year: int):
+    """The raw exits beneath (the source of truth; check_rollup and the tests compare with them)."""
     return ExitRecord.objects.filter(structure__in=structures).in_years(first_year, last_year)
 
 
