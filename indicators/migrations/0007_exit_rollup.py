@@ -14,7 +14,7 @@ def fill_rollup(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("dossiers", "0003_text_length_limits"),
-        ("indicators", "0005_text_length_limits"),
+        ("indicators", "0006_history_of_rate_definitions"),
     ]
 
     operations = [
