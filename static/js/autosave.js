@@ -159,9 +159,26 @@
       save();
     }
   });
-  form.addEventListener("submit", function () {
-    submitting = true;
+  // The manual save carries the version too: when an autosave is still on its way (leaving the
+  // last field to click "Enregistrer" starts one), wait for it and its new version, then submit.
+  var resubmitting = false;
+  form.addEventListener("submit", function (event) {
     clearTimeout(timer);
+    if (inFlight && !resubmitting) {
+      event.preventDefault();
+      var submitter = event.submitter;
+      inFlight.then(function () {
+        resubmitting = true;
+        submitting = true;
+        if (form.requestSubmit) {
+          form.requestSubmit(submitter || undefined);
+        } else {
+          form.submit();
+        }
+      });
+      return;
+    }
+    submitting = true;
   });
 
   window.addEventListener("beforeunload", function (event) {
