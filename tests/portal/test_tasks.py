@@ -47,7 +47,7 @@ def test_a_task_that_succeeds_runs_once(settings):
     assert result.return_value == 1
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after each task
 def test_failures_are_listed_in_the_admin(admin_client, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
