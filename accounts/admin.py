@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Membership, User
 
@@ -45,7 +46,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["user", "role", "structure", "network", "departement", "is_active", "created_at"]
     list_filter = ["role", "is_active", "network", "departement"]
     search_fields = ["user__email", "structure__name", "structure__siret"]

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from siae_portal.reference import DEPARTEMENTS
 from siae_portal.validators import validate_departement
@@ -168,6 +169,7 @@ class Membership(models.Model):
     is_active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     deactivated_at = models.DateTimeField("désactivée le", null=True, blank=True)
+    history = HistoricalRecords(verbose_name="historique du rattachement")
 
     objects = MembershipQuerySet.as_manager()
 

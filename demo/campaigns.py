@@ -133,4 +133,5 @@ def _fill(dossier, user, sample_answers):
         else:
             value = sample_answers[question.answer_type].format(name=structure.name, activity=structure.activity)
         new.append(Answer(dossier=dossier, question=question, value=value, updated_by=user))
-    Answer.objects.bulk_create(new)
+    created = Answer.objects.bulk_create(new)
+    Answer.history.bulk_history_create(created, default_user=user, default_change_reason="données de démonstration")

@@ -3,8 +3,9 @@ networks, and about 1.5 million exits over 10 years, with prescriber positioning
 
 Fast: the rows are drawn with numpy, structures and network links are bulk-inserted, exits and
 positionings go through PostgreSQL's COPY (bulk_create in batches on other databases).
-Idempotent: nothing happens when the national exits are already there. Bulk-inserted exits get
-no history row (history starts with the first edit).
+Idempotent: nothing happens when the national exits are already there. Bulk-inserted structures
+get their first history row; bulk-inserted exits get none (history starts with the first edit,
+and the exit page says so).
 """
 
 import random
@@ -163,6 +164,8 @@ def _structures(n, rnd: random.Random) -> list[tuple[int, str, float]]:
         by_siret = dict(Structure.objects.filter(siret__in=[s.siret for s in created]).values_list("siret", "pk"))
         for structure in created:
             structure.pk = by_siret[structure.siret]
+    # Their first history row, as a save would have written it (the admin shows who created what).
+    Structure.history.bulk_history_create(created, batch_size=1000, default_change_reason="jeu de données national")
     Through = Structure.networks.through
     Through.objects.bulk_create(
         [

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import render
+from simple_history.admin import SimpleHistoryAdmin
 
 from siae_portal.reference import STRUCTURE_KINDS
 
@@ -15,7 +16,7 @@ class NetworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Structure)
-class StructureAdmin(admin.ModelAdmin):
+class StructureAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "siret", "departement", "commune", "insertion_posts_etp", "updated_at"]
     list_filter = ["kind", "departement", "networks"]
     search_fields = ["name", "siret", "commune"]
@@ -149,7 +150,7 @@ class DossierAdmin(admin.ModelAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(SimpleHistoryAdmin):
     list_display = ["dossier", "question", "updated_at", "updated_by"]
     list_select_related = ["dossier__structure", "dossier__campaign", "question__campaign", "updated_by"]
     raw_id_fields = ["dossier", "question", "updated_by"]

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.timezone import localdate
+from simple_history.models import HistoricalRecords
 
 from siae_portal.reference import DEPARTEMENT_CHOICES, FIRST_YEAR, LAST_YEAR, STRUCTURE_KINDS
 from siae_portal.stored_files import delete_unreferenced_files
@@ -90,6 +91,7 @@ class Structure(models.Model):
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("mise à jour le", auto_now=True)
+    history = HistoricalRecords(verbose_name="historique de la structure", m2m_fields=[networks])
 
     objects = StructureQuerySet.as_manager()
 
@@ -401,6 +403,7 @@ class Answer(models.Model):
         related_name="+",
         verbose_name="modifiée par",
     )
+    history = HistoricalRecords(verbose_name="historique de la réponse")
 
     class Meta:
         verbose_name = "réponse"

@@ -24,6 +24,6 @@ class PrescriberPositioningAdmin(admin.ModelAdmin):
 
 
 @admin.register(CustomRateDefinition)
-class CustomRateDefinitionAdmin(admin.ModelAdmin):
+class CustomRateDefinitionAdmin(SimpleHistoryAdmin):
     list_display = ["name", "network", "durable_requires_full_time", "is_active", "created_by", "created_at"]
     list_filter = ["network", "is_active"]

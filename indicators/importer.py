@@ -23,6 +23,7 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dossiers.models import Structure
 from siae_portal.exports import ESCAPED_CSV_CELL
 from siae_portal.reference import ELIGIBILITY_HOURS, EXIT_MOTIVES, KINDS_ELIGIBLE_BY_HOURS, PRESCRIBERS
 from siae_portal.uploads import archive_problem
@@ -560,6 +561,10 @@ def import_exits(structure, raw: bytes, filename: str, *, user=None, today: date
     rows = values[fields].to_dict("records")
     eligible_from = {d: eligibility_date(d) for d in values["entry_date"].unique()}
     with transaction.atomic():
+        # One import of a structure at a time: a second one (another tab, a double click, the command
+        # during a page import) waits here, then reads what the first committed (PostgreSQL; SQLite
+        # has a single writer anyway). Without it, both would plan the same creations.
+        list(Structure.objects.select_for_update().filter(pk=structure.pk).values_list("pk", flat=True))
         # One query: every record of the structure that the file may touch, with its current values.
         existing = {
             (row["reference"], row["entry_date"]): row

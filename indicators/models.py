@@ -220,6 +220,7 @@ class CustomRateDefinition(models.Model):
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     is_active = models.BooleanField("active", default=True)
+    history = HistoricalRecords(verbose_name="historique de la définition de taux")
 
     objects = CustomRateDefinitionQuerySet.as_manager()
 

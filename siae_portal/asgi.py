@@ -1,16 +1,8 @@
-"""
-ASGI config for siae_portal project.
-
-It exposes the ASGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/asgi/
-"""
+"""The ASGI entry point (`siae_portal.asgi:application`), for an asynchronous server."""
 
 import os
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "siae_portal.settings")
-
 application = get_asgi_application()

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dossiers",
     "indicators",
     "toolbox",
+    "operations",
     "demo",
 ]
 
@@ -143,6 +144,31 @@ STORAGES = {
 # Media files (dossier attachments, toolbox files) are never served directly: views check access.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Where they are kept: on disk under MEDIA_ROOT ("filesystem"), or in a private S3-compatible bucket
+# ("s3", django-storages), so that several app servers share them (docs/deployment.md).
+MEDIA_STORAGE = os.environ.get("DJANGO_MEDIA_STORAGE", "filesystem").strip().lower()
+if MEDIA_STORAGE == "s3":
+    if not os.environ.get("DJANGO_S3_BUCKET"):
+        raise ImproperlyConfigured("DJANGO_S3_BUCKET est obligatoire quand DJANGO_MEDIA_STORAGE vaut « s3 ».")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["DJANGO_S3_BUCKET"],
+            # Empty: AWS itself; otherwise the address of another S3-compatible service.
+            "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DJANGO_S3_REGION") or None,
+            # Empty: boto3 finds the keys itself (AWS_ACCESS_KEY_ID..., instance role).
+            "access_key": os.environ.get("DJANGO_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("DJANGO_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("DJANGO_S3_PREFIX", "media"),
+            # Private objects, never overwritten; the portal streams them after its access checks.
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+elif MEDIA_STORAGE != "filesystem":
+    raise ImproperlyConfigured("DJANGO_MEDIA_STORAGE vaut « filesystem » (par défaut) ou « s3 ».")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
@@ -173,6 +199,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Security: strict by default outside DEBUG, so that `check --deploy` is clean in production.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# The load balancer asks /healthz over plain HTTP, behind the TLS it terminates.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))

@@ -6,8 +6,13 @@ from django.urls import include, path
 from accounts.forms import LoginForm
 from dossiers.views import home
 
+from . import views
+from .health import healthz
+
 urlpatterns = [
     path("", home, name="home"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
@@ -15,3 +20,5 @@ urlpatterns = [
     path("boite-a-outils/", include("toolbox.urls")),
     path("", include("indicators.urls")),
 ]
+
+handler500 = "siae_portal.views.server_error"

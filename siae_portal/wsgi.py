@@ -1,16 +1,8 @@
-"""
-WSGI config for siae_portal project.
-
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
-"""
+"""The WSGI entry point that gunicorn serves (`gunicorn siae_portal.wsgi`, docs/deployment.md)."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "siae_portal.settings")
-
 application = get_wsgi_application()

@@ -9,6 +9,12 @@ class ServerDown:
     def __init__(self, *args, **kwargs):
         pass
 
+    def open(self):
+        raise ConnectionRefusedError("SMTP injoignable")
+
+    def close(self):
+        pass
+
     def send_messages(self, messages):
         raise ConnectionRefusedError("SMTP injoignable")
 

@@ -97,3 +97,12 @@ def portal_admin(db):
 def orphan(db):
     """A logged-in user with no membership at all."""
     return UserFactory()
+
+
+def login_as(client, request, role):
+    """Log `client` in as the persona fixture named `role` ("anonymous": nobody); returns the user."""
+    if role == "anonymous":
+        return None
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+    return user

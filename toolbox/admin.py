@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import models
+from simple_history.admin import SimpleHistoryAdmin
 
 from siae_portal.emails import MailNotSent, portal_url, warn_not_sent
 
@@ -8,7 +9,7 @@ from .services import ModerationError, publish
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(SimpleHistoryAdmin):
     list_display = ["title", "axis", "category", "provider_label", "status", "restricted_to", "download_count"]
     list_filter = ["status", "axis", "category", "restricted_to", "provider_network"]
     search_fields = ["title", "summary", "tags"]

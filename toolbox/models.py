@@ -7,6 +7,7 @@ from django.db import connection, connections, models
 from django.db.models import F, Q, Value
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from dossiers.models import AXIS_LABELS, Network, Structure, network_ids_of_structures, structure_ids_in_networks
 from siae_portal.reference import STRUCTURE_KINDS
@@ -239,6 +240,10 @@ class Resource(models.Model):
     # SQLite), and their French full-text vector, title and tags weighing more (PostgreSQL only).
     search_text = models.TextField("texte de recherche", blank=True, editable=False)
     search_vector = SearchVectorField("index de recherche", null=True, editable=False)
+    # The search columns are derived from the others; the download counter is not an edit.
+    history = HistoricalRecords(
+        verbose_name="historique de la ressource", excluded_fields=["search_text", "search_vector", "download_count"]
+    )
 
     objects = ResourceQuerySet.as_manager()
 

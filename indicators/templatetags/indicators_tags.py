@@ -1,29 +1,31 @@
 from django import template
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from siae_portal.reference import TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
 
 from .. import charts
-from ..charts import percent as percent_text
 from ..dashboards import structure_year_rates
 
 register = template.Library()
 
 
 @register.filter
-def percent(value):
-    """A rate (0-1, a `Rate`, or None) as French text: "58,8 %" or "pas de taux"."""
-    if hasattr(value, "rate"):
-        value = value.rate
-    return percent_text(value)
+def percent(value, digits=1):
+    """A rate (0-1, a `Rate`, or None) as French users read it ("58,8 %"), or "pas de taux"."""
+    value = getattr(value, "rate", value)
+    if value is None or value == "":
+        return "pas de taux"
+    # Round first: Django's number_format truncates floats (1/6 would read 16,6 %).
+    return f"{number_format(round(value * 100, int(digits)), int(digits))}\u00a0%"
 
 
 @register.filter
 def below(rate, target):
-    """True when the rate exists and is under the target (0-1)."""
+    """True when the rate (0-1 or a `Rate`) and the target exist and the rate misses it."""
     value = getattr(rate, "rate", rate)
-    return value is not None and value < float(target)
+    return value is not None and target is not None and value < float(target)
 
 
 @register.filter
@@ -36,7 +38,7 @@ def rate_cell(rate, target):
     """A rate with its fraction, flagged (in words for screen readers) when under `target`."""
     if rate is None or rate.rate is None:
         return mark_safe('<span class="text-body-secondary">pas de taux</span>')
-    text = percent_text(rate.rate)
+    text = percent(rate.rate)
     if rate.rate < float(target):
         text = format_html(
             '<span class="text-danger fw-semibold">{} <span class="visually-hidden">(sous l\'objectif)</span>'

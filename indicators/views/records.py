@@ -3,6 +3,7 @@ add / edit / delete with history, import, and the positionings per prescriber. R
 editors and administrators write."""
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from siae_portal.pagination import TABLE_PAGE_SIZE, paginate
 from siae_portal.reference import (
     ELIGIBILITY_RULE,
     FIRST_YEAR,
+    LAST_YEAR,
     PRESCRIBERS,
     TARGET_DURABLE_RATE,
     TARGET_DYNAMIC_RATE,
@@ -114,23 +116,22 @@ def exit_detail(request, structure_pk, pk):
 @require_http_methods(["GET", "POST"])
 def exit_create(request, structure_pk):
     structure = get_structure_for_user(request, structure_pk, write=True)
-    form = ExitRecordForm(data=request.POST or None, structure=structure)
-    if request.method == "POST" and form.is_valid():
-        record = form.save()
-        messages.success(request, f"La sortie {record.reference} a été enregistrée.")
-        return redirect("indicators:exit_detail", structure.pk, record.pk)
-    return render(request, "indicators/exit_form.html", {"structure": structure, "form": form, "record": None})
+    return _exit_form(request, structure, None, "La sortie {} a été enregistrée.")
 
 
 @require_http_methods(["GET", "POST"])
 def exit_edit(request, structure_pk, pk):
     structure = get_structure_for_user(request, structure_pk, write=True)
-    record = _get_record(structure, pk)
+    return _exit_form(request, structure, _get_record(structure, pk), "La sortie {} a été mise à jour.")
+
+
+def _exit_form(request, structure, record, success_message):
+    """The exit form, empty (`record` None) or on `record`; saved, it leads to the exit's page."""
     form = ExitRecordForm(data=request.POST or None, instance=record, structure=structure)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"La sortie {record.reference} a été mise à jour.")
-        return redirect("indicators:exit_detail", structure.pk, record.pk)
+        saved = form.save()
+        messages.success(request, success_message.format(saved.reference))
+        return redirect("indicators:exit_detail", structure.pk, saved.pk)
     return render(request, "indicators/exit_form.html", {"structure": structure, "form": form, "record": record})
 
 
@@ -201,6 +202,8 @@ def import_template(request, structure_pk):
 def positionings(request, structure_pk, year):
     """The year's table of people positioned and hired per prescriber, edited as one formset."""
     structure = get_structure_for_user(request, structure_pk)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404(f"L'année {year} est hors de la plage acceptée ({FIRST_YEAR} à {LAST_YEAR}).")
     can_edit = _can_edit(request, structure)
     if request.method == "POST" and not can_edit:
         get_structure_for_user(request, structure_pk, write=True)  # raises the 403

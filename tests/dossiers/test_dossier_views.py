@@ -11,6 +11,7 @@ from django.urls import reverse
 from dossiers.models import Answer, AxisComment, Dossier, DossierTransition
 from tests.dossiers.conftest import ROLES, answer_all_required, set_status
 from tests.factories import StructureFactory
+from tests.personas import login_as
 
 # On a draft of "Nord Recyclage" (EI, Nord, URIAE): who sees it, who writes in it, who comments.
 SEES = {"editor", "reader", "advisor", "portal_admin"}
@@ -19,12 +20,6 @@ COMMENTS = {"advisor", "portal_admin"}
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%test\n"
-
-
-def _login(client, request, role):
-    user = request.getfixturevalue(role)
-    client.force_login(user)
-    return user
 
 
 def _expected(role, allowed):
@@ -41,7 +36,7 @@ def _attachment(dossier):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_detail_matrix(client, request, dossier, role):
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.get(reverse("dossiers:detail", args=[dossier.pk]))
     assert response.status_code == (200 if role in SEES else 404)
     if role in SEES:
@@ -53,7 +48,7 @@ def test_detail_matrix(client, request, dossier, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_detail_matrix_once_transmitted(client, request, dossier, role):
     set_status(dossier, "submitted")
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.get(reverse("dossiers:detail", args=[dossier.pk]))
     assert response.status_code == (200 if role in SEES | {"agent"} else 404)
     if response.status_code == 200:
@@ -62,7 +57,7 @@ def test_detail_matrix_once_transmitted(client, request, dossier, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_axis_page_matrix(client, request, dossier, role):
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.get(reverse("dossiers:axis", args=[dossier.pk, 1]))
     assert response.status_code == (200 if role in SEES else 404)
     if role in SEES:
@@ -96,7 +91,7 @@ def _post_axis1(client, dossier, data, **files):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_axis_save_matrix(client, request, dossier, role):
-    _login(client, request, role)
+    login_as(client, request, role)
     response = _post_axis1(client, dossier, _axis1_data())
     if role in WRITES:
         assert response.status_code == 302
@@ -298,7 +293,7 @@ def test_an_attachment_can_be_removed(client, editor, dossier, django_capture_on
 @pytest.mark.parametrize("role", ROLES)
 def test_attachment_matrix(client, request, dossier, role):
     answer = _attachment(dossier)
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.get(reverse("dossiers:attachment", args=[dossier.pk, answer.pk]))
     assert response.status_code == (200 if role in SEES else 404)
 
@@ -320,7 +315,7 @@ def test_an_anonymous_user_cannot_fetch_a_file(client, dossier):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_comment_matrix(client, request, dossier, role):
-    user = _login(client, request, role)
+    user = login_as(client, request, role)
     response = client.post(reverse("dossiers:comment", args=[dossier.pk, 2]), {"text": "Précisez le parcours."})
     if role in COMMENTS:
         assert response.status_code == 302
@@ -356,7 +351,7 @@ def test_an_empty_comment_is_refused(client, advisor, dossier):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_transition_matrix(client, request, dossier, role):
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.post(reverse("dossiers:transition", args=[dossier.pk, "ask_review"]), {"comment": ""})
     dossier.refresh_from_db()
     if role in WRITES:
@@ -414,7 +409,7 @@ def test_the_detail_lists_missing_answers_and_the_history(client, editor, adviso
 def test_reuse_matrix(client, request, dossier, previous_campaign, structure, role):
     old = Dossier.objects.create(structure=structure, campaign=previous_campaign, status="acknowledged")
     Answer.objects.create(dossier=old, question=previous_campaign.questions.get(code="presentation"), value="2008")
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.post(reverse("dossiers:reuse", args=[dossier.pk]))
     assert response.status_code == (302 if role in WRITES else 403 if role in SEES else 404)
     assert dossier.answers.filter(value="2008").exists() == (role in WRITES)
@@ -434,7 +429,7 @@ def test_reuse_button_and_message(client, editor, dossier, previous_campaign, st
 
 @pytest.mark.parametrize("role", ROLES)
 def test_snapshots_matrix(client, request, dossier, role):
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.get(reverse("dossiers:snapshots", args=[dossier.pk]))
     assert response.status_code == (200 if role in SEES else 404)
 
@@ -467,7 +462,7 @@ def test_snapshot_diff_shows_what_changed(client, editor, agent, dossier):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_start_matrix(client, request, campaign, structure, role):
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.post(reverse("dossiers:dossier_start", args=[structure.pk, campaign.year]))
     structure_visible = role in SEES | {"agent"}
     if role in WRITES:
@@ -509,7 +504,7 @@ def test_the_structure_page_offers_to_start_the_dossier(client, editor, reader, 
 )
 def test_list_matrix(client, request, dossier, other_dossier, role, expected):
     set_status(other_dossier, "submitted")
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.get(reverse("dossiers:dossier_list"))
     assert response.status_code == 200
     assert {d.structure.name for d in response.context["page"].object_list} == expected

@@ -18,6 +18,7 @@ from dossiers.models import Answer, AxisComment, Dossier, Question, Snapshot
 from tests.dossiers.conftest import answer_all_required, set_status
 from tests.factories import StructureFactory
 from tests.personas import ROLES as PERSONAS
+from tests.personas import login_as
 
 ROLES = ["anonymous", *PERSONAS]
 # "Nord Recyclage" (EI, Nord, URIAE): who may download its summary, as a draft and once transmitted.
@@ -59,14 +60,6 @@ def _url(dossier, **params):
     return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
 
 
-def _login(client, request, role):
-    if role == "anonymous":
-        return None
-    user = request.getfixturevalue(role)
-    client.force_login(user)
-    return user
-
-
 def _answer(dossier, code, value="", user=None):
     question = dossier.campaign.questions.get(code=code)
     return Answer.objects.update_or_create(
@@ -87,7 +80,7 @@ def transmitted(complete_dossier, editor):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_pdf_matrix_on_a_draft(client, request, dossier, role):
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.get(_url(dossier))
     if role == "anonymous":
         assert response.status_code == 302 and "/login/" in response.url
@@ -102,7 +95,7 @@ def test_pdf_matrix_on_a_draft(client, request, dossier, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_pdf_matrix_once_transmitted(client, request, transmitted, role):
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.get(_url(transmitted))
     if role == "anonymous":
         assert response.status_code == 302 and "/login/" in response.url
@@ -143,7 +136,7 @@ def test_a_snapshot_of_another_dossier_is_404(client, request, transmitted, othe
     answer_all_required(other_dossier)
     services.apply_transition(other_dossier, "submit", other_editor, notify=False)
     foreign = other_dossier.snapshots.get()
-    _login(client, request, role)
+    login_as(client, request, role)
     assert client.get(_url(transmitted, version=foreign.pk)).status_code == 404
     assert client.get(_url(transmitted, version="abc")).status_code == 404
     assert client.get(_url(transmitted, version=transmitted.snapshots.get().pk)).status_code == 200
@@ -344,7 +337,7 @@ def test_building_the_pdf_takes_the_same_queries_whatever_the_number_of_question
 ):
     services.apply_transition(transmitted, "request_complement", agent, comment="Précisez.", notify=False)
     services.apply_transition(transmitted, "resubmit", editor, notify=False)
-    _login(client, request, role)
+    login_as(client, request, role)
     with django_assert_max_num_queries(20) as small:
         small_pdf = client.get(_url(transmitted)).content
     _add_questions(transmitted, 24, editor)

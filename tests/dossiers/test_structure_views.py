@@ -4,21 +4,16 @@ from django.urls import reverse
 from dossiers.models import Structure
 from tests.dossiers.conftest import ROLES
 from tests.factories import StructureFactory
+from tests.personas import login_as
 
 # Who sees the structure "Nord Recyclage" (EI, Nord, URIAE) and who may edit it.
 SEES = {"editor", "reader", "advisor", "agent", "portal_admin"}
 EDITS = {"editor", "portal_admin"}
 
 
-def _login(client, request, role):
-    user = request.getfixturevalue(role)
-    client.force_login(user)
-    return user
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_detail_matrix(client, request, structure, role):
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.get(reverse("dossiers:structure_detail", args=[structure.pk]))
     assert response.status_code == (200 if role in SEES else 404)
     if role in SEES:
@@ -28,7 +23,7 @@ def test_detail_matrix(client, request, structure, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_edit_page_matrix(client, request, structure, role):
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.get(reverse("dossiers:structure_edit", args=[structure.pk]))
     expected = 200 if role in EDITS else 403 if role in SEES else 404
     assert response.status_code == expected
@@ -36,7 +31,7 @@ def test_edit_page_matrix(client, request, structure, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_edit_post_matrix(client, request, structure, role):
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.post(
         reverse("dossiers:structure_edit", args=[structure.pk]),
         {"name": "Nouveau nom", "commune": "Lille", "address": "", "activity": "Tri"},
@@ -133,7 +128,7 @@ def test_admin_edits_identity_and_a_wrong_siret_is_refused(client, portal_admin,
     ],
 )
 def test_home_lists_the_role_structures(client, request, structure, other_structure, role, expected):
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.get(reverse("home"))
     assert response.status_code == 200
     listed = {s.name for s in response.context["page"].object_list}

@@ -3,17 +3,10 @@ from datetime import date
 import pytest
 
 from indicators.models import ExitRecord
+from tests.indicators.dashboard_data import WORKED_EXAMPLE
 
 # docs/domain.md worked example (exits in 2009): 20 exits, 19 eligible, official 10/17, URIAE 10/13, durable 4/17.
-WORKED_EXAMPLE_MOTIVES = (
-    ["cdi_non_aide"] * 3
-    + ["cdd_6m_plus"]
-    + ["cdd_moins_6m"] * 3
-    + ["formation_qualifiante"] * 3
-    + ["chomage"] * 3
-    + ["inactif"] * 2
-    + ["sans_nouvelle", "autre_situation_connue", "deces", "conge_longue_duree"]
-)
+WORKED_EXAMPLE_MOTIVES = WORKED_EXAMPLE
 
 
 def add_worked_example(structure, year=2009):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from indicators.models import CustomRateDefinition, PrescriberPositioning
 from tests.factories import StructureFactory
 from tests.indicators.dashboard_data import make_exits, worked_example
-from tests.personas import ROLES
+from tests.personas import ROLES, login_as
 
 # Who sees "Nord Recyclage" (EI, Nord, URIAE): its staff, URIAE's advisor, the Nord agent, admins.
 SEES = {"editor", "reader", "advisor", "agent", "portal_admin"}
@@ -23,11 +23,6 @@ def data(structure, other_structure):
     make_exits(structure, 2008, ["cdi_non_aide"] * 2 + ["chomage"] * 2, prefix="Y8")
     make_exits(other_structure, 2009, ["cdi_aide"] * 3 + ["chomage"], prefix="O")
     return structure, other_structure
-
-
-def _login(client, request, role):
-    if role != "anonymous":
-        client.force_login(request.getfixturevalue(role))
 
 
 def _svgs(html):
@@ -48,7 +43,7 @@ def _svgs(html):
 @pytest.mark.parametrize("role", ROLES)
 def test_structure_dashboard_matrix(client, request, data, role, fmt):
     structure, _ = data
-    _login(client, request, role)
+    login_as(client, request, role)
     url = reverse("indicators:structure_dashboard", args=[structure.pk])
     response = client.get(url, {"year": 2009, "format": fmt})
     assert response.status_code == (200 if role in SEES else 404)
@@ -60,7 +55,7 @@ def test_structure_dashboard_matrix(client, request, data, role, fmt):
 @pytest.mark.parametrize("role", ROLES)
 def test_network_dashboard_matrix(client, request, data, role, fmt):
     structure, other = data
-    _login(client, request, role)
+    login_as(client, request, role)
     response = client.get(reverse("indicators:dashboard"), {"year": 2009, "format": fmt})
     if role in {"editor", "reader", "other_editor"}:  # SIAE staff of one structure get its dashboard
         own = other if role == "other_editor" else structure
@@ -103,10 +98,10 @@ def test_structure_dashboard_shows_the_worked_example(client, editor, data):
     client.force_login(editor)
     response = client.get(reverse("indicators:structure_dashboard", args=[structure.pk]), {"year": 2009})
     text = response.text
-    assert "58,8 % <span" in text or "58,8 %" in text
+    assert "58,8\u00a0% <span" in text or "58,8\u00a0%" in text
     assert "(10/17)" in text  # official
-    assert "76,9 %" in text and "(10/13)" in text  # URIAE
-    assert "23,5 %" in text and "(4/17)" in text  # durable
+    assert "76,9\u00a0%" in text and "(10/13)" in text  # URIAE
+    assert "23,5\u00a0%" in text and "(4/17)" in text  # durable
     assert "pas de taux" in text  # 2006, 2007: no exit
     # 2008: 2 durable of 4 -> 50 %, above neither target for the official rate
     assert "(2/4)" in text
@@ -305,7 +300,7 @@ def test_structure_dashboard_query_count_is_constant(client, editor, data, djang
 
 @pytest.mark.parametrize("role", ["advisor", "agent", "portal_admin"])
 def test_network_dashboard_query_count_is_constant(client, request, data, role, django_assert_max_num_queries):
-    _login(client, request, role)
+    login_as(client, request, role)
     url = reverse("indicators:dashboard")
     with django_assert_max_num_queries(9):
         client.get(url, {"year": 2009})
@@ -328,7 +323,7 @@ def test_structure_indicators_tag(data, django_assert_num_queries):
     assert "Taux de sortie de Nord Recyclage" in rendered
     for year in ("2007", "2008", "2009"):
         assert f'<th scope="row">{year}</th>' in rendered
-    assert "58,8 %" in rendered and "76,9 %" in rendered and "23,5 %" in rendered
+    assert "58,8\u00a0%" in rendered and "76,9\u00a0%" in rendered and "23,5\u00a0%" in rendered
     assert "(2/4)" in rendered  # 2008
     assert rendered.count("pas de taux") == 3  # 2007: three rates, none computable
     assert reverse("indicators:structure_dashboard", args=[structure.pk]) in rendered

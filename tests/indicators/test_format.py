@@ -1,4 +1,4 @@
-from indicators.templatetags.indicator_format import below, percent
+from indicators.templatetags.indicators_tags import below, percent
 
 
 def test_percent_rounds_and_speaks_french(settings):

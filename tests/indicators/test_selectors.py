@@ -17,6 +17,7 @@ from indicators.calculations import (
 from indicators.models import ExitRecord, eligible_exit_q
 from indicators.selectors import exit_counts_by, exit_figures_by
 from tests.factories import StructureFactory
+from tests.indicators.dashboard_data import WORKED_EXAMPLE
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +30,7 @@ def _exit(structure, n, motive, entry=date(2009, 1, 5), exit_=date(2009, 9, 30),
 
 def test_worked_example_from_the_database(django_assert_num_queries):
     aci = StructureFactory(kind="ACI")
-    motives = (
-        ["cdi_non_aide"] * 3
-        + ["cdd_6m_plus"]
-        + ["cdd_moins_6m"] * 3
-        + ["formation_qualifiante"] * 3
-        + ["chomage"] * 3
-        + ["inactif"] * 2
-        + ["sans_nouvelle", "autre_situation_connue", "deces", "conge_longue_duree"]
-    )
+    motives = WORKED_EXAMPLE
     for n, motive in enumerate(motives):
         _exit(aci, n, motive)
     _exit(aci, 99, "cdi_non_aide", entry=date(2009, 7, 1), exit_=date(2009, 9, 1))  # 2 months only

@@ -60,3 +60,14 @@ def test_dashboard_and_positionings_offer_years_back_to_the_first_one(client, ed
     assert choices[-1] == FIRST_YEAR
     years = client.get(reverse("indicators:positionings", args=[structure.pk, 2009])).context["years"]
     assert years[-1] == FIRST_YEAR and years[0] == timezone.localdate().year
+
+
+@pytest.mark.parametrize(
+    ("year", "status"),
+    [(FIRST_YEAR - 1, 404), (FIRST_YEAR, 200), (LAST_YEAR, 200), (LAST_YEAR + 1, 404), (10**9, 404)],
+)
+def test_positionings_answer_404_out_of_the_range(client, editor, structure, year, status):
+    client.force_login(editor)
+    assert client.get(reverse("indicators:positionings", args=[structure.pk, year])).status_code == status
+    response = client.post(reverse("indicators:positionings", args=[structure.pk, year]), {})
+    assert response.status_code == (404 if status == 404 else 200)

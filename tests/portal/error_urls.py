@@ -2,6 +2,8 @@
 
 from django.urls import include, path
 
+from siae_portal.urls import handler500  # noqa: F401 (Django reads it from the root URLconf)
+
 
 def failing_view(request):
     raise RuntimeError("secret-du-test: an unexpected failure")

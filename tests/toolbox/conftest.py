@@ -3,7 +3,10 @@ from django.core import mail
 from django.urls import reverse
 
 from demo.generators import demo_pdf
-from tests.personas import ROLES  # noqa: F401  (re-exported for the test modules)
+from tests.personas import (
+    ROLES,  # noqa: F401  (re-exported for the test modules)
+    login_as,
+)
 from tests.toolbox.factories import ResourceFactory
 from toolbox.models import Resource
 from toolbox.services import reject
@@ -14,14 +17,7 @@ URIAE_MEMBERS = {"editor", "reader", "advisor", "portal_admin"}
 
 @pytest.fixture
 def login(client, request):
-    def _login(role):
-        if role == "anonymous":
-            return None
-        user = request.getfixturevalue(role)
-        client.force_login(user)
-        return user
-
-    return _login
+    return lambda role: login_as(client, request, role)
 
 
 @pytest.fixture
