@@ -37,6 +37,8 @@ seed: migrate
 run: seed
 	DJANGO_DEBUG=true $(MANAGE) collectstatic --noinput --verbosity 0
 	@echo "Portail OS-IAE : http://$(HOST):$(PORT)/ (comptes de démonstration dans le README)"
+	@# One task worker beside the server; both stop with Ctrl-C.
+	DJANGO_DEBUG=true $(MANAGE) db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	DJANGO_DEBUG=true $(MANAGE) runserver $(HOST):$(PORT)
 
 test: venv

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "dossiers",
     "indicators",
@@ -182,6 +184,14 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Portail OS-IAE <ne-pas-repondre@portail-os-iae.local>"
 )
+# Background tasks (django-tasks, the Tasks API of Django 6): rows of the portal's own database,
+# run by `manage.py db_worker` (`make run` starts one beside the server). Several workers, on one
+# or several machines, may share a PostgreSQL database: each claims a task with SELECT ... FOR
+# UPDATE SKIP LOCKED. Tests run tasks immediately (tests/conftest.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A task that raises is enqueued again, at most this many attempts in all (siae_portal.tasks).
+TASK_MAX_ATTEMPTS = int(os.environ.get("DJANGO_TASK_MAX_ATTEMPTS", "3"))
+
 # Where the links of e-mails sent without a request (management commands, cron) point.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
