@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
 from siae_portal.reference import (
+    DEPARTEMENT_CHOICES,
     ELIGIBILITY_HOURS,
     EXIT_CATEGORIES,
     EXIT_MOTIVES,
@@ -215,6 +216,15 @@ class CustomRateDefinition(models.Model):
         verbose_name="réseau",
         help_text="Vide : définition du portail, visible de tous.",
     )
+    # A département's own definition (an agent's: "critères complémentaires imposés par une
+    # DDTEFP"), seen by whoever sees a structure of the département; exclusive with `network`.
+    departement = models.CharField(
+        "département",
+        max_length=3,
+        blank=True,
+        choices=DEPARTEMENT_CHOICES,
+        help_text="Définition propre à un département (DDTEFP).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="créée par"
     )
@@ -227,7 +237,12 @@ class CustomRateDefinition(models.Model):
         verbose_name = "définition de taux personnalisée"
         verbose_name_plural = "définitions de taux personnalisées"
         ordering = ["name"]
-        constraints = [length_constraint("description", DESCRIPTION_MAX_LENGTH, "rate_definition_description_length")]
+        constraints = [
+            length_constraint("description", DESCRIPTION_MAX_LENGTH, "rate_definition_description_length"),
+            models.CheckConstraint(
+                condition=Q(network__isnull=True) | Q(departement=""), name="rate_definition_network_or_departement"
+            ),
+        ]
 
     def __str__(self):
         return self.name
