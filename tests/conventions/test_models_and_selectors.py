@@ -148,3 +148,50 @@ def test_convention_tracking_year_by_year(structure, editor, agent, django_asser
     official = {t.year: next(r for r in t.results if r.indicator == "official") for t in tracked}
     assert (official[2007].numerator, official[2007].denominator, official[2007].reached) == (3, 4, True)
     assert official[2008].status == "unmeasured"
+
+
+def test_a_departement_definition_is_seen_in_its_departement_only(structure, editor, agent, other_agent, advisor):
+    definition = CustomRateDefinition.objects.create(name="CDI temps plein", departement="59")
+    for user, sees in ((agent, True), (editor, True), (other_agent, False), (advisor, False)):
+        assert CustomRateDefinition.objects.visible_to(user).filter(pk=definition.pk).exists() is sees
+    assert CustomRateDefinition.objects.visible_to(None, structure=structure).filter(pk=definition.pk).exists()
+    assert not CustomRateDefinition.objects.visible_to(None).filter(pk=definition.pk).exists()
+
+
+def test_the_indicators_report_of_a_structure_lists_its_objectives(client, structure, editor, agent):
+    add_exits(structure, 2008, ["cdi_non_aide"] * 3 + ["chomage"])
+    make_convention(structure, editor, agreed_by=agent, exits=5)
+    client.force_login(agent)
+
+    data = client.get("/api/v1/indicators/", {"year": 2008, "structure": structure.siret}).json()
+
+    by_indicator = {o["indicator"]: o for o in data["objectives"]}
+    assert set(by_indicator) == {"exits", "official", "durable"}
+    assert by_indicator["exits"] | {} == {
+        **by_indicator["exits"],
+        "target": 5,
+        "actual": 4,
+        "gap": -1,
+        "reached": False,
+        "within_margin": True,
+    }
+    assert (by_indicator["official"]["actual"], by_indicator["official"]["reached"]) == (0.75, True)
+    # No convention that year, or not a structure scope: no key.
+    assert "objectives" not in client.get("/api/v1/indicators/", {"year": 2012, "structure": structure.siret}).json()
+    assert "objectives" not in client.get("/api/v1/indicators/", {"year": 2008, "departement": "59"}).json()
+
+
+def test_the_indicators_command_prints_the_objectives(structure, editor, agent):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    add_exits(structure, 2008, ["cdi_non_aide", "chomage"])
+    make_convention(structure, editor, agreed_by=agent)
+    out = StringIO()
+    call_command("indicators", "--year", "2008", "--structure", structure.siret, stdout=out)
+    objectives = json.loads(out.getvalue())["objectives"]
+    official = next(o for o in objectives if o["indicator"] == "official")
+    assert (official["target"], official["actual"], official["numerator"], official["denominator"]) == (0.6, 0.5, 1, 2)
+    assert official["within_margin"] is True
