@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "dossiers",
     "indicators",
     "toolbox",
+    "conventions",
     "demo",
 ]
 
