@@ -7,7 +7,7 @@ Adding a file is one line here and its loader."""
 
 from django.db import transaction
 
-from . import accounts, campaigns, exits, national, structures, toolbox
+from . import accounts, campaigns, conventions, exits, national, structures, toolbox
 from .seeding import DATA_DIR, Seeding
 
 STEPS = [
@@ -15,6 +15,7 @@ STEPS = [
     ("accounts.json", accounts.load),  # the demo accounts and their memberships
     (None, exits.generate),  # their exits 2006-2009 and positionings, drawn at random
     ("rate-definitions.json", exits.load_definitions),
+    (None, conventions.generate),  # agreed 2007-2009 conventions (reached, missed, within margin)
     (None, national.seed),  # with --scale national: about 4,000 structures and 1.5 million exits
     ("questionnaire-2008.json", campaigns.load_questionnaire),
     ("questionnaire-2009.json", campaigns.load_questionnaire),

@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
 from siae_portal.reference import (
+    DEPARTEMENT_CHOICES,
     ELIGIBILITY_HOURS,
     EXIT_CATEGORIES,
     EXIT_MOTIVES,
@@ -260,26 +261,37 @@ class PrescriberPositioning(models.Model):
         return f"{self.structure} {self.year} · {self.get_prescriber_display()}"
 
 
+def _departements_of(structure_ids):
+    from dossiers.models import Structure
+
+    return Structure.objects.filter(pk__in=structure_ids).values("departement")
+
+
 class CustomRateDefinitionQuerySet(models.QuerySet):
     def visible_to(self, user, *, structure=None, network_code: str | None = None):
         """The definitions `user` sees: the portal-wide ones, those of its networks (advisor) and of
-        its structures' networks (SIAE staff, so they see what their network computes); all of them
-        for an administrator. Also those of `structure`'s networks (the structure's dashboard shows
-        what its networks compute, to whoever sees it) and of the network `network_code` (the
-        report of a network). `user=None` is no reader (the `indicators` command): the portal-wide
-        definitions, and those that `structure` or `network_code` add. Inactive ones included:
-        chain `.active()` for the rates to compute."""
+                its structures' networks (SIAE staff, so they see what their network computes), those of its
+        départements (agent) and of its structures' départements; all of them
+                for an administrator. Also those of `structure`'s networks (the structure's dashboard shows
+                what its networks compute, to whoever sees it) and of the network `network_code` (the
+                report of a network). `user=None` is no reader (the `indicators` command): the portal-wide
+                definitions, and those that `structure` or `network_code` add. Inactive ones included:
+                chain `.active()` for the rates to compute."""
         scope = user.scope if user is not None else None
         definitions = self.select_related("network", "created_by")
         if scope is not None and scope.is_admin:
             return definitions
-        condition = Q(network__isnull=True)
+        condition = Q(network__isnull=True, departement="")
         if scope is not None:
             condition |= Q(network_id__in=scope.network_ids)
             if scope.structure_ids:
                 condition |= Q(network__structures__in=scope.structure_ids)
+            # A département's own definitions: its agents, and whoever sees one of its structures.
+            condition |= Q(departement__in=scope.departements)
+            if scope.structure_ids:
+                condition |= Q(departement__in=_departements_of(scope.structure_ids))
         if structure is not None:
-            condition |= Q(network__structures=structure)
+            condition |= Q(network__structures=structure) | Q(departement=structure.departement)
         if network_code:
             condition |= Q(network__code=network_code)
         return definitions.filter(condition).distinct()
@@ -307,6 +319,15 @@ class CustomRateDefinition(models.Model):
         verbose_name="réseau",
         help_text="Vide : définition du portail, visible de tous.",
     )
+    # A département's own definition (an agent's: "critères complémentaires imposés par une
+    # DDTEFP"), seen by whoever sees a structure of the département; exclusive with `network`.
+    departement = models.CharField(
+        "département",
+        max_length=3,
+        blank=True,
+        choices=DEPARTEMENT_CHOICES,
+        help_text="Définition propre à un département (DDTEFP).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="créée par"
     )
@@ -320,7 +341,12 @@ class CustomRateDefinition(models.Model):
         verbose_name = "définition de taux personnalisée"
         verbose_name_plural = "définitions de taux personnalisées"
         ordering = ["name"]
-        constraints = [length_constraint("description", DESCRIPTION_MAX_LENGTH, "rate_definition_description_length")]
+        constraints = [
+            length_constraint("description", DESCRIPTION_MAX_LENGTH, "rate_definition_description_length"),
+            models.CheckConstraint(
+                condition=Q(network__isnull=True) | Q(departement=""), name="rate_definition_network_or_departement"
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -21,7 +21,9 @@ from .selectors import motive_figures, positioning_counts
 
 def build_report(structures, year: int, *, scope: dict | None = None, custom_definitions=()) -> dict:
     """The report of the issue: {"scope", "year", "exits", "rates"} plus "custom", "followup",
-    "complementary" and "motives". Rates are floats between 0 and 1, or None without denominator.
+    "complementary" and "motives"; for a structure scope covered by an agreed convention that year,
+    "objectives" (see `conventions.selectors.ObjectiveResult.as_dict`). Rates are floats between 0
+    and 1, or None without denominator.
 
     `custom_definitions` are CustomRateDefinition instances (already filtered for the reader).
     Two queries: one GROUP BY motive over the exits, one over the prescribers' positionings."""
@@ -36,7 +38,7 @@ def build_report(structures, year: int, *, scope: dict | None = None, custom_def
     positionings = positioning_counts(structures, [year]).get(year, {})
     complementary = complementary_indicators(year, total_of(figures.values()), positionings)
 
-    return {
+    report = {
         "scope": scope if scope is not None else {"type": "selection"},
         "year": year,
         "exits": summary.as_dict(),
@@ -50,6 +52,14 @@ def build_report(structures, year: int, *, scope: dict | None = None, custom_def
             if motive.code in counts
         },
     }
+    if scope is not None and scope.get("type") == "structure":
+        # The objectives an agreed convention sets for the year (docs/domain.md, « Conventions »).
+        from conventions.selectors import objective_results
+
+        results = objective_results(structures, year)
+        if results:
+            report["objectives"] = [result.as_dict() for rows in results.values() for result in rows]
+    return report
 
 
 def _custom_rate(definition, counts) -> dict:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import api, dashboards, definitions, records
+from .views import api, dashboards, definitions, records, watchlist
 
 app_name = "indicators"
 
@@ -22,6 +22,7 @@ urlpatterns = [
     path("indicateurs/definitions/ajouter/", definitions.definition_create, name="definition_create"),
     path("indicateurs/definitions/<int:pk>/modifier/", definitions.definition_edit, name="definition_edit"),
     path("indicateurs/definitions/<int:pk>/activation/", definitions.definition_toggle, name="definition_toggle"),
+    path("structures-a-suivre/", watchlist.watchlist_page, name="watchlist"),
     path("indicateurs/", dashboards.network_dashboard, name="dashboard"),
     path("indicateurs/structures/<int:pk>/", dashboards.structure_dashboard, name="structure_dashboard"),
 ]

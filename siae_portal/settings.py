@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "indicators",
     "toolbox",
     "operations",
+    "conventions",
     "demo",
 ]
 

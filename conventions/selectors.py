@@ -1,0 +1,201 @@
+"""Reads of the conventions app: the agreed objectives of structures measured against their exits.
+
+Every figure comes from `indicators.selectors.motive_counts()` and the rules of
+`indicators.calculations` (never a query of our own over the exits); the arithmetic of an
+objective is `conventions.calculations.measure_rate()` / `measure_exits()`.
+
+Stable entry point for other apps: `objective_results(structures, year)`."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch
+from django.utils.timezone import localdate
+
+from indicators.calculations import compute_rate, summarize
+from indicators.selectors import motive_counts
+
+from .calculations import STATUS_LABELS, Measure, measure_exits, measure_rate
+from .models import Convention, ConventionYear, Indicator, Objective
+
+
+@dataclass(frozen=True)
+class ObjectiveResult:
+    """One agreed objective of a structure for one year, against what was achieved.
+
+    `target`, `actual`, `gap` (actual - target) and `step` (one exit's worth) are fractions 0-1 for
+    a rate, a number of exits for `indicator == "exits"` (actual: the year's total exits).
+    `numerator`/`denominator`: the rate's counts (for exits: numerator = exits, denominator None).
+    `reached` / `within_margin` are None when nothing can be measured yet (no eligible exit).
+    `within_margin`: missed, by no more than one exit's worth. `year_to_date`: the year is not over."""
+
+    structure_id: int
+    convention_id: int
+    year: int
+    indicator: str  # "exits", "official", "uriae", "durable", "transition", "positive"
+    key: str  # the indicator, or the custom definition's id (as a string) when one is used
+    definition: str  # its label
+    custom_definition_id: int | None
+    target: float
+    actual: float | None
+    numerator: int | None
+    denominator: int | None
+    gap: float | None
+    step: float | None
+    reached: bool | None
+    within_margin: bool | None
+    interval: tuple[float, float] | None
+    year_to_date: bool
+
+    @property
+    def is_rate(self) -> bool:
+        return self.indicator != Indicator.EXITS
+
+    @property
+    def status(self) -> str:
+        """ "reached", "within_margin", "missed" or "unmeasured"."""
+        if self.reached is None:
+            return "unmeasured"
+        if self.reached:
+            return "reached"
+        return "within_margin" if self.within_margin else "missed"
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def as_dict(self) -> dict:
+        """The `objectives` entry of the indicators report (`python manage.py indicators`, the API)."""
+        indicator = int(self.key) if self.custom_definition_id else self.indicator
+        return {
+            "indicator": indicator,
+            "definition": self.definition,
+            "target": round(self.target, 4),
+            "actual": None if self.actual is None else round(self.actual, 4),
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "gap": None if self.gap is None else round(self.gap, 4),
+            "reached": self.reached,
+            "within_margin": self.within_margin,
+            "year_to_date": self.year_to_date,
+        }
+
+
+def objective_results(structures, year: int, *, today: date | None = None) -> dict[int, list[ObjectiveResult]]:
+    """The objectives that an agreed convention sets for `year`, per structure of `structures` (a
+    queryset or a list of ids), measured against that year's exits:
+    {structure_id: [ObjectiveResult, ...]} in the order of `Indicator`; structures without an agreed
+    convention covering `year` are absent. Two queries whatever the number of structures (the
+    objectives, then one GROUP BY structure and motive over the year's exits); one when none."""
+    objectives = list(
+        Objective.objects.filter(
+            convention_year__agreed=True, convention_year__year=year, convention_year__structure__in=structures
+        )
+        .select_related("convention_year", "definition")
+        .order_by()
+    )
+    if not objectives:
+        return {}
+    ids = sorted({o.convention_year.structure_id for o in objectives})
+    counts = motive_counts(ids, year, year, "structure")
+    per_structure = {key[0]: value for key, value in counts.items()}
+    results = defaultdict(list)
+    for objective in objectives:
+        sid = objective.convention_year.structure_id
+        results[sid].append(_result(objective, sid, year, per_structure.get(sid, {}), today))
+    return {sid: sorted(rows, key=_order) for sid, rows in results.items()}
+
+
+INDICATOR_ORDER = {code: index for index, code in enumerate(Indicator.values)}
+
+
+def _order(result: ObjectiveResult):
+    return INDICATOR_ORDER[result.indicator], result.key
+
+
+def _result(objective: Objective, structure_id: int, year: int, counts: dict, today) -> ObjectiveResult:
+    target = float(objective.target)
+    definition = objective.rate_definition()
+    if definition is None:
+        measured: Measure = measure_exits(summarize(counts).total if counts else 0, target)
+    else:
+        rate = compute_rate(counts, definition)
+        measured = measure_rate(rate.numerator, rate.denominator, target)
+    return ObjectiveResult(
+        structure_id=structure_id,
+        convention_id=objective.convention_year.convention_id,
+        year=year,
+        indicator=objective.indicator,
+        key=objective.key,
+        definition=objective.definition_label,
+        custom_definition_id=objective.definition_id,
+        target=target,
+        actual=measured.actual,
+        numerator=measured.numerator,
+        denominator=measured.denominator,
+        gap=measured.gap,
+        step=measured.step,
+        reached=measured.reached,
+        within_margin=measured.within_margin,
+        interval=measured.interval,
+        year_to_date=year >= (today or localdate()).year,
+    )
+
+
+# --- One convention, year by year -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrackedYear:
+    year: int
+    insertion_posts_etp: object
+    results: list  # [ObjectiveResult]
+    year_to_date: bool
+    future: bool  # no exit can be measured yet (after the latest day of data: the year is to come)
+
+
+def convention_tracking(convention: Convention, *, today: date | None = None) -> list[TrackedYear]:
+    """Each year of `convention` with its objectives measured (whatever the convention's status:
+    a proposal is measured too, to show what its targets would mean). Two queries (the years with
+    their objectives, one GROUP BY year and motive over the convention's exits)."""
+    today = today or localdate()
+    years = list(
+        convention.convention_years.order_by("year").prefetch_related(
+            Prefetch("objectives", queryset=Objective.objects.select_related("definition"))
+        )
+    )
+    counts = motive_counts([convention.structure_id], convention.first_year, convention.last_year, "year")
+    tracked = []
+    for row in years:
+        by_year = counts.get((row.year,), {})
+        results = sorted(
+            (_result(o, convention.structure_id, row.year, by_year, today) for o in row.objectives.all()), key=_order
+        )
+        tracked.append(
+            TrackedYear(row.year, row.insertion_posts_etp, results, row.year == today.year, row.year > today.year)
+        )
+    return tracked
+
+
+def current_convention(structure, *, today: date | None = None):
+    """The structure's agreed convention covering this year, else its latest agreed or proposed
+    one (None without any). One query."""
+    year = (today or localdate()).year
+    conventions = list(
+        Convention.objects.filter(structure=structure)
+        .exclude(status=Convention.Status.CLOSED)
+        .order_by("-last_year", "status")
+    )
+    for convention in conventions:
+        if convention.status == Convention.Status.AGREED and convention.first_year <= year <= convention.last_year:
+            return convention
+    agreed = [c for c in conventions if c.status == Convention.Status.AGREED]
+    return (agreed or conventions or [None])[0]
+
+
+def agreed_years(structure_ids) -> set[tuple[int, int]]:
+    """(structure_id, year) pairs already covered by an agreed convention."""
+    return set(
+        ConventionYear.objects.filter(structure_id__in=structure_ids, agreed=True).values_list("structure_id", "year")
+    )

@@ -1,0 +1,153 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from indicators.calculations import Rate
+from indicators.models import ExitRecord
+from indicators.watchlist import (
+    SMALL_POSTS_ETP,
+    StructureFigures,
+    signals_for,
+    watched_structures,
+    watchlist,
+)
+from tests.factories import NetworkFactory, StructureFactory
+
+YEAR = 2009
+
+
+def codes(figures, year=YEAR):
+    return {signal.code for signal in signals_for(figures, year)}
+
+
+def fig(**kwargs):
+    kwargs.setdefault("insertion_posts_etp", Decimal("12"))
+    kwargs.setdefault("peers_in_networks", 3)
+    # A year with exits so that "no exit" stays quiet unless a test empties it.
+    kwargs.setdefault("official", {YEAR: Rate(8, 10)})
+    return StructureFigures(**kwargs)
+
+
+# --- Each signal on both sides of its threshold -------------------------------------------------
+
+
+def test_low_official_needs_both_years_below_60():
+    assert "low_official" in codes(fig(official={YEAR - 1: Rate(59, 100), YEAR: Rate(5, 10)}))
+    assert "low_official" not in codes(fig(official={YEAR - 1: Rate(60, 100), YEAR: Rate(5, 10)}))
+    assert "low_official" not in codes(fig(official={YEAR: Rate(5, 10)}))  # no rate the year before
+
+
+def test_low_official_needs_a_denominator():
+    assert "low_official" not in codes(fig(official={YEAR - 1: Rate(0, 0), YEAR: Rate(5, 10)}))
+
+
+def test_low_official_reason_names_the_figures():
+    reasons = [s.reason for s in signals_for(fig(official={YEAR - 1: Rate(1, 4), YEAR: Rate(1, 2)}), YEAR)]
+    assert any("sous 60 %" in r and "25,0 % (1/4)" in r and "50,0 % (1/2)" in r for r in reasons)
+
+
+def test_falling_three_years_in_a_row():
+    falling = {YEAR - 3: Rate(9, 10), YEAR - 2: Rate(8, 10), YEAR - 1: Rate(7, 10), YEAR: Rate(65, 100)}
+    assert "falling_official" in codes(fig(official=falling))
+    flat = {**falling, YEAR - 1: Rate(8, 10)}
+    assert "falling_official" not in codes(fig(official=flat))
+    assert "falling_official" not in codes(fig(official={k: v for k, v in falling.items() if k != YEAR - 3}))
+
+
+def test_low_durable_below_25():
+    assert "low_durable" in codes(fig(durable={YEAR: Rate(24, 100)}))
+    assert "low_durable" not in codes(fig(durable={YEAR: Rate(25, 100)}))
+    assert "low_durable" not in codes(fig(durable={YEAR: Rate(0, 0)}))
+
+
+def test_dossier_signals():
+    assert {"late_dossier", "unanswered_dossier"} <= codes(fig(late_dossier=True, unanswered_dossier=True))
+    assert not {"late_dossier", "unanswered_dossier"} & codes(fig())
+
+
+def test_no_exit_with_posts():
+    assert "no_exit" in codes(fig(official={}))
+    assert "no_exit" not in codes(fig(official={}, insertion_posts_etp=Decimal("0"), peers_in_networks=1))
+    assert "no_exit" not in codes(fig())
+
+
+def test_small_and_isolated():
+    small = SMALL_POSTS_ETP - Decimal("0.5")
+    assert "small_isolated" in codes(fig(insertion_posts_etp=small, peers_in_networks=0))
+    assert "small_isolated" in codes(fig(insertion_posts_etp=small, peers_in_networks=None))
+    assert "small_isolated" not in codes(fig(insertion_posts_etp=small, peers_in_networks=1))
+    assert "small_isolated" not in codes(fig(insertion_posts_etp=SMALL_POSTS_ETP, peers_in_networks=0))
+
+
+def test_missed_objective_beyond_the_margin():
+    missed = fig(missed_objectives=[("Taux de sortie dynamique (officiel)", 0.6, 0.4, True)])
+    reasons = [s.reason for s in signals_for(missed, YEAR)]
+    assert any("40,0 % pour un objectif de 60,0 %" in r for r in reasons)
+    assert "missed_objective" not in codes(fig())
+
+
+def test_a_healthy_structure_has_no_signal():
+    assert (
+        signals_for(fig(official={YEAR - 1: Rate(7, 10), YEAR: Rate(7, 10)}, durable={YEAR: Rate(3, 10)}), YEAR) == []
+    )
+
+
+# --- The selector -------------------------------------------------------------------------------
+
+
+def _exits(structure, year, durable, other):
+    n = 0
+    for motive, count in (("cdi_non_aide", durable), ("chomage", other)):
+        for _ in range(count):
+            n += 1
+            ExitRecord.objects.create(
+                structure=structure,
+                reference=f"R{structure.pk}-{year}-{n}",
+                entry_date=date(year - 1, 1, 5),
+                exit_date=date(year, 9, 30),
+                exit_motive=motive,
+            )
+
+
+@pytest.mark.django_db
+def test_watchlist_finds_the_signals_from_the_database():
+    network = NetworkFactory()
+    weak = StructureFactory(name="Faible", networks=[network])
+    _exits(weak, YEAR - 1, 1, 3)
+    _exits(weak, YEAR, 1, 3)
+    strong = StructureFactory(name="Solide", networks=[network])
+    _exits(strong, YEAR - 1, 3, 1)
+    _exits(strong, YEAR, 3, 1)
+    lonely = StructureFactory(name="Seule", kind="EI", insertion_posts_etp=2, networks=[NetworkFactory()])
+    _exits(lonely, YEAR, 3, 1)
+    rows = {row.structure.name: {s.code for s in row.signals} for row in watchlist(Structure_all(), YEAR)}
+    assert rows == {"Faible": {"low_official"}, "Seule": {"small_isolated"}}
+
+
+def Structure_all():
+    from dossiers.models import Structure
+
+    return Structure.objects.all()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [1, 8])
+def test_watchlist_query_count_is_constant(n, django_assert_max_num_queries):
+    network = NetworkFactory()
+    for i in range(n):
+        s = StructureFactory(networks=[network], insertion_posts_etp=12 + i)
+        _exits(s, YEAR, 0, 2)  # durable 0/2: below 25 %
+    with django_assert_max_num_queries(7):
+        rows = watchlist(Structure_all(), YEAR)
+    assert [{s.code for s in row.signals} for row in rows] == [{"low_durable"}] * n
+
+
+@pytest.mark.django_db
+def test_scope(editor, reader, advisor, agent, other_advisor, portal_admin, structure, other_structure):
+    assert list(watched_structures(editor)) == []
+    assert list(watched_structures(reader)) == []
+    assert list(watched_structures(advisor)) == [structure]
+    assert list(watched_structures(agent)) == [structure]
+    assert list(watched_structures(other_advisor)) == [other_structure]
+    assert set(watched_structures(portal_admin)) == {structure, other_structure}
