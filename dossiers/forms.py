@@ -235,6 +235,7 @@ class AxisCommentForm(forms.Form):
 class DossierFilterForm(forms.Form):
     ALL = "toutes"
 
+    q = forms.CharField(label="Structure ou SIRET", required=False, max_length=100)
     campaign = forms.ChoiceField(label="Campagne", required=False)
     kind = forms.ChoiceField(label="Type", required=False, choices=KIND_FILTER_CHOICES)
     departement = forms.ChoiceField(label="Département", required=False, choices=DEPARTEMENT_FILTER_CHOICES)
@@ -275,6 +276,9 @@ class DossierFilterForm(forms.Form):
         if not (self.is_bound and self.is_valid()):
             return queryset
         queryset = queryset.filter(**{f"structure__{name}": value for name, value in self.structure_filters().items()})
+        if self.cleaned_data["q"].strip():
+            # The same search as the home page's (name, commune, SIRET with or without spaces).
+            queryset = queryset.filter(structure__in=Structure.objects.search(self.cleaned_data["q"]))
         if self.cleaned_data["status"]:
             queryset = queryset.filter(status=self.cleaned_data["status"])
         if self.cleaned_data["late"]:

@@ -347,6 +347,10 @@ class _Errors:
         self.items.extend(RowError(int(n), column, m) for n, m in zip(lines, texts, strict=True))
 
 
+# The two accepted date layouts, whatever the numbers: what matches but does not parse is impossible.
+DATE_SHAPE = r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{1,2}-\d{1,2}"
+
+
 def _parse_dates(values: pd.Series) -> pd.Series:
     parsed = pd.to_datetime(values, format="%d/%m/%Y", errors="coerce")
     missing = parsed.isna() & (values != "")
@@ -408,8 +412,13 @@ def parse_rows(frame: pd.DataFrame, kind: str, today: date) -> tuple[pd.DataFram
         raw, present = column(name)
         parsed = _parse_dates(raw)
         errors.add(~present, name, "valeur obligatoire manquante.")
+        unread = present & parsed.isna().to_numpy()
+        # Written as a date (31/02/2009) but not one the calendar has: say so, not "wrong format".
+        shaped = raw.str.strip().str.fullmatch(DATE_SHAPE).fillna(False).to_numpy(dtype=bool)
+        message = "date impossible {value} : ce jour n'existe pas dans le calendrier."
+        errors.add(unread & shaped, name, message, raw)
         message = "date invalide {value} : attendu JJ/MM/AAAA ou AAAA-MM-JJ."
-        errors.add(present & parsed.isna().to_numpy(), name, message, raw)
+        errors.add(unread & ~shaped, name, message, raw)
         errors.add(parsed > pd.Timestamp(today), name, "la date {value} est dans le futur.", raw)
         parsed_dates[name] = parsed
     before = parsed_dates["date_sortie"] < parsed_dates["date_entree"]

@@ -14,6 +14,8 @@ from siae_portal.exports import csv_response, export_response
 from siae_portal.pagination import TABLE_PAGE_SIZE, paginate
 from siae_portal.reference import (
     ELIGIBILITY_RULE,
+    EXIT_CATEGORIES,
+    EXIT_MOTIVES,
     FIRST_YEAR,
     LAST_YEAR,
     PRESCRIBERS,
@@ -161,6 +163,7 @@ def exit_import(request, structure_pk):
         else:
             messages.success(request, "Import réussi. " + result.summary())
             return redirect("indicators:exit_list", structure.pk)
+    categories = dict(EXIT_CATEGORIES)
     return render(
         request,
         "indicators/exit_import.html",
@@ -170,6 +173,7 @@ def exit_import(request, structure_pk):
             "failure": failure,
             "errors_shown": failure.errors[:MAX_ERRORS_SHOWN] if failure else [],
             "required_columns": ["reference", "date_entree", "date_sortie", "motif_sortie"],
+            "motives": [(motive, categories[motive.category]) for motive in EXIT_MOTIVES],
         },
     )
 

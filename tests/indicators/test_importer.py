@@ -128,7 +128,15 @@ HEADER = "reference;date_entree;date_sortie;motif_sortie;heures_travaillees;entr
         ("A;;01/06/2009;chomage;;;", "ligne 2, colonne date_entree : valeur obligatoire manquante."),
         (
             "A;31/02/2009;01/06/2009;chomage;;;",
-            "ligne 2, colonne date_entree : date invalide « 31/02/2009 » : attendu JJ/MM/AAAA ou AAAA-MM-JJ.",
+            "ligne 2, colonne date_entree : date impossible « 31/02/2009 » : ce jour n'existe pas dans le calendrier.",
+        ),
+        (
+            "A;2009-13-01;2009-06-01;chomage;;;",
+            "ligne 2, colonne date_entree : date impossible « 2009-13-01 » : ce jour n'existe pas dans le calendrier.",
+        ),
+        (
+            "A;29/02/2009;01/06/2009;chomage;;;",
+            "ligne 2, colonne date_entree : date impossible « 29/02/2009 » : ce jour n'existe pas dans le calendrier.",
         ),
         (
             "A;01/01/2009;1er juin;chomage;;;",
@@ -404,7 +412,7 @@ def test_errors_after_multi_line_cells_give_the_line_where_the_row_starts(aci, e
         "ligne 4, colonne reference : la référence contient un caractère invisible (tabulation, saut de ligne...) : "
         "retirez-le.",
         "ligne 6, colonne heures_travaillees : le nombre d'heures ne peut pas être négatif.",
-        "ligne 9, colonne date_entree : date invalide « 31/02/2009 » : attendu JJ/MM/AAAA ou AAAA-MM-JJ.",
+        "ligne 9, colonne date_entree : date impossible « 31/02/2009 » : ce jour n'existe pas dans le calendrier.",
         "ligne 9, colonne motif_sortie : motif inconnu « licenciement » : indiquez un code ou un libellé de la "
         "nomenclature.",
     ]

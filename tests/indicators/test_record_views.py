@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from indicators.models import ExitRecord, PrescriberPositioning
+from siae_portal.reference import EXIT_MOTIVES
 from tests.factories import StructureFactory
 from tests.indicators.conftest import add_worked_example
 from tests.personas import ROLES
@@ -405,3 +406,12 @@ def test_detail_of_a_record_loaded_in_bulk_without_history(client, reader, struc
     response = client.get(reverse("indicators:exit_detail", args=[structure.pk, record.pk]))
     assert response.status_code == 200
     assert "Aucune modification enregistrée : cette sortie a été chargée en masse" in response.text
+
+
+def test_the_import_page_lists_the_motive_codes_and_labels(client, editor, structure):
+    client.force_login(editor)
+    text = client.get(reverse("indicators:exit_import", args=[structure.pk])).text
+    assert "Nomenclature des motifs de sortie" in text
+    for motive in EXIT_MOTIVES:
+        assert f"<code>{motive.code}</code>" in text
+    assert "Embauche en CDI non aidé" in text and "Emploi durable" in text
