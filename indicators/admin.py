@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CustomRateDefinition, ExitRecord, PrescriberPositioning
+from .models import CustomRateDefinition, ExitRecord, FollowUp, PrescriberPositioning
 
 
 @admin.register(ExitRecord)
@@ -27,3 +27,11 @@ class PrescriberPositioningAdmin(admin.ModelAdmin):
 class CustomRateDefinitionAdmin(SimpleHistoryAdmin):
     list_display = ["name", "network", "durable_requires_full_time", "is_active", "created_by", "created_at"]
     list_filter = ["network", "is_active"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["structure", "author", "created_at", "next_date", "shared_with_structure"]
+    list_filter = ["shared_with_structure"]
+    list_select_related = ["structure", "author"]
+    raw_id_fields = ["structure", "author"]

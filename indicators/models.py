@@ -16,7 +16,12 @@ from siae_portal.reference import (
     KINDS_ELIGIBLE_BY_HOURS,
     PRESCRIBERS,
 )
-from siae_portal.text_limits import DESCRIPTION_MAX_LENGTH, bounded_text_field, length_constraint
+from siae_portal.text_limits import (
+    COMMENT_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    bounded_text_field,
+    length_constraint,
+)
 
 from .calculations import RateDefinition, eligibility_date
 
@@ -358,3 +363,46 @@ class CustomRateDefinition(models.Model):
             excluded_motives=frozenset(self.excluded_motives),
             durable_requires_full_time=self.durable_requires_full_time,
         )
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Every follow-up of the structures `user` watches (advisor, agent, administrator); for
+        the structure's own staff, only the ones shared with the structure."""
+        from .watchlist import watched_structures
+
+        watched = self.filter(structure__in=watched_structures(user))
+        scope = user.scope
+        if scope.is_admin:
+            return self
+        if scope.is_siae:
+            shared = self.filter(shared_with_structure=True, structure_id__in=scope.structure_ids)
+            return watched | shared
+        return watched
+
+
+class FollowUp(models.Model):
+    """One entry of the follow-up log of a structure on the watchlist: who followed it up, when,
+    the note or decision, and the next date; shared with the structure's staff or not."""
+
+    structure = models.ForeignKey(
+        "dossiers.Structure", on_delete=models.CASCADE, related_name="follow_ups", verbose_name="structure"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups", verbose_name="auteur"
+    )
+    created_at = models.DateTimeField("date", auto_now_add=True)
+    decision = bounded_text_field("note ou décision", COMMENT_MAX_LENGTH)
+    next_date = models.DateField("prochain point", null=True, blank=True)
+    shared_with_structure = models.BooleanField("partagée avec la structure", default=False)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "suivi de structure"
+        verbose_name_plural = "suivis de structure"
+        ordering = ["-created_at", "-pk"]
+        constraints = [length_constraint("decision", COMMENT_MAX_LENGTH, "follow_up_decision_length")]
+
+    def __str__(self):
+        return f"{self.structure} · {self.created_at:%d/%m/%Y}"

@@ -23,6 +23,7 @@ urlpatterns = [
     path("indicateurs/definitions/<int:pk>/modifier/", definitions.definition_edit, name="definition_edit"),
     path("indicateurs/definitions/<int:pk>/activation/", definitions.definition_toggle, name="definition_toggle"),
     path("structures-a-suivre/", watchlist.watchlist_page, name="watchlist"),
+    path("structures-a-suivre/<int:structure_pk>/suivi/", watchlist.follow_up_create, name="follow_up_create"),
     path("indicateurs/", dashboards.network_dashboard, name="dashboard"),
     path("indicateurs/structures/<int:pk>/", dashboards.structure_dashboard, name="structure_dashboard"),
 ]

@@ -74,3 +74,23 @@ def structure_indicators(structure, years, print=False):
         "print": print,
         "chart": mark_safe(chart),
     }
+
+
+# How many structures with signals the home page panel lists before pointing to the full page.
+HOME_WATCHLIST_SIZE = 5
+
+
+@register.inclusion_tag("indicators/_home_watchlist.html", takes_context=True)
+def home_watchlist(context):
+    """The home page panel of advisors, agents and administrators: the first structures of their
+    scope with signals (last complete year), and a link to the Structures à suivre page."""
+    from ..dashboards import default_year
+    from ..watchlist import watched_structures, watchlist
+
+    user = context["request"].user
+    scope = user.scope
+    if not (scope.is_admin or scope.is_advisor or scope.is_agent):
+        return {"show": False}
+    year = default_year()
+    rows = watchlist(watched_structures(user), year)
+    return {"show": True, "year": year, "rows": rows[:HOME_WATCHLIST_SIZE], "total": len(rows)}

@@ -15,6 +15,7 @@ from siae_portal.reference import EXIT_CATEGORIES, TARGET_DURABLE_RATE, TARGET_D
 from .. import charts, dashboards
 from ..calculations import BUILTIN_DEFINITIONS, RateSet
 from ..forms.dashboards import SORT_CHOICES, DashboardFilterForm, YearForm
+from ..models import FollowUp
 from ..selectors import latest_exit_year
 
 CATEGORY_SHORT = [
@@ -129,6 +130,9 @@ def structure_dashboard(request, pk):
             "category_labels": dict(EXIT_CATEGORIES),
             "targets": {"dynamic": TARGET_DYNAMIC_RATE, "durable": TARGET_DURABLE_RATE},
             "querystring": request.GET.urlencode(),
+            "follow_ups": list(
+                FollowUp.objects.visible_to(request.user).filter(structure=structure).select_related("author")[:10]
+            ),
         },
     )
 

@@ -156,6 +156,9 @@ URLS = {
         "tests/indicators/test_definition_views.py::test_edit_and_toggle_matrix", lambda w: [w.definition.pk]
     ),
     "indicators:dashboard": Page(overrides=ONE_STRUCTURE),
+    "indicators:follow_up_create": PostOnly(
+        "tests/indicators/test_watchlist_follow_ups.py::test_follow_up_matrix", _structure
+    ),
     "indicators:watchlist": Page(sees=frozenset({"advisor", "other_advisor", "agent", "other_agent", "portal_admin"})),
     "indicators:structure_dashboard": Page(_structure, sees=SEES_STRUCTURE),
     # Toolbox.
