@@ -13,6 +13,8 @@ import sys
 import time
 from datetime import date
 
+from operations.databases import ensure_postgresql_database
+
 from .common import Measure, best_of, paired
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/siae_portal_bench"
@@ -40,19 +42,9 @@ def setup_django(database_url: str) -> None:
 
 def ensure_database(database_url: str) -> None:
     """Create the PostgreSQL database if it does not exist yet."""
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(database_url)
-    if "postgresql" not in config["ENGINE"]:
-        sys.exit("make bench mesure PostgreSQL : DATABASE_URL doit être une URL postgres://.")
-    params = {"host": config["HOST"] or None, "port": config["PORT"] or None, "user": config["USER"] or None}
-    if config["PASSWORD"]:
-        params["password"] = config["PASSWORD"]
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
-            connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
-            print(f"Base {config['NAME']} créée.")
+    ensure_postgresql_database(
+        database_url, "make bench mesure PostgreSQL : DATABASE_URL doit être une URL postgres://."
+    )
 
 
 def prepare() -> None:

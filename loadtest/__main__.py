@@ -20,7 +20,7 @@ import urllib.request
 from datetime import datetime
 from pathlib import Path
 
-import dj_database_url
+from operations.databases import ensure_postgresql_database
 
 from .summary import read_stats, report
 
@@ -30,20 +30,11 @@ USERS = 50
 
 
 def ensure_database(database_url: str) -> None:
-    import psycopg
-
-    config = dj_database_url.parse(database_url)
-    if "postgresql" not in config["ENGINE"]:
-        sys.exit(
-            "make loadtest mesure le portail sur PostgreSQL : LOADTEST_DATABASE_URL doit être une URL postgres://."
-        )
-    params = {"host": config["HOST"] or None, "port": config["PORT"] or None, "user": config["USER"] or None}
-    if config["PASSWORD"]:
-        params["password"] = config["PASSWORD"]
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
-            connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
-            print(f"Base {config['NAME']} créée.")
+    """Create the PostgreSQL database if it does not exist yet."""
+    ensure_postgresql_database(
+        database_url,
+        "make loadtest mesure le portail sur PostgreSQL : LOADTEST_DATABASE_URL doit être une URL postgres://.",
+    )
 
 
 def portal_environment(database_url: str) -> dict:
