@@ -21,8 +21,10 @@ from .models import Convention, ConventionYear, Indicator, Objective
 
 
 @dataclass(frozen=True)
-class ObjectiveResult:
-    """One agreed objective of a structure for one year, against what was achieved.
+class ObjectiveResult(Measure):
+    """One agreed objective of a structure for one year, against what was achieved: the
+    `Measure` (target, actual, counts, gap, step, reached, within margin, interval, status) and
+    what it measures.
 
     `target`, `actual`, `gap` (actual - target) and `step` (one exit's worth) are fractions 0-1 for
     a rate, a number of exits for `indicator == "exits"` (actual: the year's total exits).
@@ -37,29 +39,11 @@ class ObjectiveResult:
     key: str  # the indicator, or the custom definition's id (as a string) when one is used
     definition: str  # its label
     custom_definition_id: int | None
-    target: float
-    actual: float | None
-    numerator: int | None
-    denominator: int | None
-    gap: float | None
-    step: float | None
-    reached: bool | None
-    within_margin: bool | None
-    interval: tuple[float, float] | None
     year_to_date: bool
 
     @property
     def is_rate(self) -> bool:
         return self.indicator != Indicator.EXITS
-
-    @property
-    def status(self) -> str:
-        """ "reached", "within_margin", "missed" or "unmeasured"."""
-        if self.reached is None:
-            return "unmeasured"
-        if self.reached:
-            return "reached"
-        return "within_margin" if self.within_margin else "missed"
 
     @property
     def status_label(self) -> str:
@@ -123,6 +107,7 @@ def _result(objective: Objective, structure_id: int, year: int, counts: dict, to
         rate = compute_rate(counts, definition)
         measured = measure_rate(rate.numerator, rate.denominator, target)
     return ObjectiveResult(
+        **vars(measured),
         structure_id=structure_id,
         convention_id=objective.convention_year.convention_id,
         year=year,
@@ -130,15 +115,6 @@ def _result(objective: Objective, structure_id: int, year: int, counts: dict, to
         key=objective.key,
         definition=objective.definition_label,
         custom_definition_id=objective.definition_id,
-        target=target,
-        actual=measured.actual,
-        numerator=measured.numerator,
-        denominator=measured.denominator,
-        gap=measured.gap,
-        step=measured.step,
-        reached=measured.reached,
-        within_margin=measured.within_margin,
-        interval=measured.interval,
         year_to_date=year >= (today or localdate()).year,
     )
 
