@@ -137,8 +137,15 @@ def read_manifest(directory: Path) -> dict:
         raise BackupError(f"{directory} n'est pas une sauvegarde du portail (pas de {MANIFEST}).") from None
     except ValueError:
         raise BackupError(f"{directory}/{MANIFEST} est illisible.") from None
-    if manifest.get("format") != FORMAT_VERSION:
-        raise BackupError(f"Format de sauvegarde inconnu : {manifest.get('format')!r}.")
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise BackupError(f"Format de sauvegarde inconnu : {found!r}.")
+    # The file names are ours, never paths: a tampered manifest must not choose what is restored.
+    expected_file = {"postgresql": PG_DUMP, "sqlite": SQLITE_COPY}.get(manifest.get("database_vendor"))
+    if expected_file is None or manifest.get("database_file") != expected_file:
+        raise BackupError(f"{directory}/{MANIFEST} ne décrit pas une sauvegarde du portail (base inconnue).")
+    if manifest.get("media_file") not in (MEDIA_TAR, None):
+        raise BackupError(f"{directory}/{MANIFEST} ne décrit pas une sauvegarde du portail (fichiers inconnus).")
     return manifest
 
 
@@ -170,31 +177,45 @@ def _restore_database(directory: Path, manifest: dict, database: dict) -> None:
         target_connection.close()
 
 
-def _restore_media(directory: Path, manifest: dict, media_root: Path) -> None:
-    """Replace the content of MEDIA_ROOT by the archive's: unpacked beside it first (a broken
-    archive changes nothing), then moved in (MEDIA_ROOT itself stays: it may be a mount point)."""
-    media_root = Path(media_root)
-    media_root.mkdir(parents=True, exist_ok=True)
+def _unpack_media(directory: Path, manifest: dict, media_root: Path) -> Path:
+    """The archive's files, unpacked beside MEDIA_ROOT (nothing replaced yet). A broken or tampered
+    archive raises BackupError and leaves nothing behind."""
+    media_root.parent.mkdir(parents=True, exist_ok=True)
     unpacked = Path(tempfile.mkdtemp(prefix=".restauration-", dir=media_root.parent))
     try:
         with tarfile.open(directory / manifest["media_file"], "r:gz") as archive:
             archive.extractall(unpacked, filter="data")  # no absolute path, no "..", no device
-        for child in media_root.iterdir():
-            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
-        for child in unpacked.iterdir():
-            shutil.move(child, media_root / child.name)
-    finally:
+    except (tarfile.TarError, EOFError, OSError) as error:
         shutil.rmtree(unpacked, ignore_errors=True)
+        raise BackupError(
+            f"L'archive des fichiers {manifest['media_file']} est illisible ou altérée : {error}."
+        ) from None
+    return unpacked
+
+
+def _swap_media(unpacked: Path, media_root: Path) -> None:
+    """Replace the content of MEDIA_ROOT by `unpacked`'s (MEDIA_ROOT itself stays: a mount point)."""
+    media_root.mkdir(parents=True, exist_ok=True)
+    for child in media_root.iterdir():
+        shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+    for child in unpacked.iterdir():
+        shutil.move(child, media_root / child.name)
 
 
 def restore_backup(directory: Path, *, media_root: Path, database: dict) -> dict:
     """Put the database `database` (a DATABASES entry) and MEDIA_ROOT back as they were in the
     backup `directory`. Returns its manifest."""
-    directory = Path(directory)
+    directory, media_root = Path(directory), Path(media_root)
     manifest = read_manifest(directory)
     if manifest["media_file"] and not (directory / manifest["media_file"]).is_file():
         raise BackupError(f"{directory / manifest['media_file']} est introuvable.")
-    _restore_database(directory, manifest, database)
-    if manifest["media_file"]:
-        _restore_media(directory, manifest, media_root)
+    # The files are read first: a broken archive is found before the database is replaced.
+    unpacked = _unpack_media(directory, manifest, media_root) if manifest["media_file"] else None
+    try:
+        _restore_database(directory, manifest, database)
+        if unpacked is not None:
+            _swap_media(unpacked, media_root)
+    finally:
+        if unpacked is not None:
+            shutil.rmtree(unpacked, ignore_errors=True)
     return manifest

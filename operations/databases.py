@@ -9,6 +9,7 @@ import dj_database_url
 def ensure_postgresql_database(database_url: str, refusal: str) -> None:
     """Create the database of `database_url` if needed; exit with `refusal` unless it is PostgreSQL."""
     import psycopg
+    from psycopg import sql
 
     config = dj_database_url.parse(database_url)
     if "postgresql" not in config["ENGINE"]:
@@ -18,5 +19,5 @@ def ensure_postgresql_database(database_url: str, refusal: str) -> None:
         params["password"] = config["PASSWORD"]
     with psycopg.connect(dbname="postgres", autocommit=True, **params) as connection:
         if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
-            connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
             print(f"Base {config['NAME']} créée.")

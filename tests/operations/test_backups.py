@@ -152,7 +152,8 @@ def test_restore_refuses_a_backup_of_the_other_engine(world, tmp_path):
     call_command("backup", dir=str(tmp_path / "backups"))
     (directory,) = (tmp_path / "backups").iterdir()
     manifest = json.loads((directory / MANIFEST).read_text())
-    (directory / MANIFEST).write_text(json.dumps({**manifest, "database_vendor": "postgresql"}))
+    other = {"database_vendor": "postgresql", "database_file": "database.dump"}
+    (directory / MANIFEST).write_text(json.dumps({**manifest, **other}))
     target = tmp_path / "cible.sqlite3"
     with pytest.raises(
         CommandError, match="vient d'une base postgresql : elle ne se restaure pas dans une base sqlite"
@@ -172,23 +173,91 @@ def test_restore_asks_before_replacing_anything(world, tmp_path, monkeypatch, sc
     assert not restored_media.exists()
 
 
-def test_a_media_archive_cannot_write_outside_media_root(world, tmp_path):
-    """A tampered archive (a path with "..") is refused before anything is replaced."""
+def _table_count(connect) -> int:
+    cursor = connect().cursor()
+    if connection.vendor == "sqlite":
+        cursor.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'")
+    else:
+        cursor.execute("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public'")
+    return cursor.fetchone()[0]
+
+
+def _replace_media_archive(directory: Path, write) -> None:
+    (directory / "media.tar.gz").unlink()
+    write(directory / "media.tar.gz")
+
+
+@pytest.fixture
+def kept_media(tmp_path):
+    kept = tmp_path / "media-restaure"
+    kept.mkdir()
+    (kept / "garde.txt").write_text("intact")
+    return kept
+
+
+def test_a_media_archive_cannot_write_outside_media_root(world, tmp_path, scratch_database, kept_media):
+    """A tampered archive (a path with "..") is refused before anything is replaced: not the
+    files, not the database."""
+    url, connect = scratch_database
     call_command("backup", dir=str(tmp_path / "backups"))
     (directory,) = (tmp_path / "backups").iterdir()
     evil = tmp_path / "evil.txt"
     evil.write_text("x")
-    with tarfile.open(directory / "media.tar.gz", "w:gz") as archive:
-        archive.add(evil, arcname="../../evadé.txt")
-    restored_media = tmp_path / "media-restaure"
-    restored_media.mkdir()
-    (restored_media / "garde.txt").write_text("intact")
-    from operations.backups import _restore_media
 
-    with pytest.raises(tarfile.TarError):
-        _restore_media(directory, read_manifest(directory), restored_media)
-    assert _media(restored_media) == {"garde.txt": b"intact"}
+    def write(path):
+        with tarfile.open(path, "w:gz") as archive:
+            archive.add(evil, arcname="../../evadé.txt")
+
+    _replace_media_archive(directory, write)
+    with pytest.raises(CommandError, match="illisible ou altérée"):
+        call_command("restore", str(directory), "--no-input", database_url=url, media_root=str(kept_media))
+    assert _media(kept_media) == {"garde.txt": b"intact"}
     assert not (tmp_path.parent / "evadé.txt").exists()
+    assert _table_count(connect) == 0
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".restauration-")] == []
+
+
+def test_a_truncated_media_archive_changes_nothing(world, tmp_path, scratch_database, kept_media):
+    url, connect = scratch_database
+    call_command("backup", dir=str(tmp_path / "backups"))
+    (directory,) = (tmp_path / "backups").iterdir()
+    whole = (directory / "media.tar.gz").read_bytes()
+    _replace_media_archive(directory, lambda path: path.write_bytes(whole[: len(whole) // 2]))
+    with pytest.raises(CommandError, match="illisible ou altérée"):
+        call_command("restore", str(directory), "--no-input", database_url=url, media_root=str(kept_media))
+    assert _media(kept_media) == {"garde.txt": b"intact"}
+    assert _table_count(connect) == 0
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"database_file": "../../etc/passwd"},
+        {"database_file": "/tmp/autre.sqlite3"},
+        {"media_file": "../media.tar.gz"},
+        {"database_vendor": "mysql"},
+    ],
+    ids=["relative-path", "absolute-path", "media-path", "vendor"],
+)
+def test_a_tampered_manifest_chooses_nothing(world, tmp_path, change, scratch_database, kept_media):
+    """The manifest names our own files only: another path is refused before anything is read."""
+    url, connect = scratch_database
+    call_command("backup", dir=str(tmp_path / "backups"))
+    (directory,) = (tmp_path / "backups").iterdir()
+    manifest = json.loads((directory / MANIFEST).read_text())
+    (directory / MANIFEST).write_text(json.dumps({**manifest, **change}))
+    with pytest.raises(BackupError, match="ne décrit pas une sauvegarde du portail"):
+        read_manifest(directory)
+    with pytest.raises(CommandError, match="ne décrit pas une sauvegarde du portail"):
+        call_command("restore", str(directory), "--no-input", database_url=url, media_root=str(kept_media))
+    assert _media(kept_media) == {"garde.txt": b"intact"}
+    assert _table_count(connect) == 0
+
+
+def test_a_manifest_that_is_not_an_object_is_refused(tmp_path):
+    (tmp_path / MANIFEST).write_text("[1, 2]")
+    with pytest.raises(BackupError, match="Format de sauvegarde inconnu"):
+        read_manifest(tmp_path)
 
 
 def test_an_unknown_engine_is_refused():
