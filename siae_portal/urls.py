@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("dossiers.urls")),
     path("boite-a-outils/", include("toolbox.urls")),
     path("", include("indicators.urls")),
+    path("conventions/", include("conventions.urls")),
 ]
 
 handler500 = "siae_portal.views.server_error"
