@@ -145,7 +145,7 @@ class DossierAdmin(admin.ModelAdmin):
     search_fields = ["structure__name", "structure__siret"]
     list_select_related = ["structure", "campaign"]
     raw_id_fields = ["structure"]
-    readonly_fields = ["created_at", "updated_at", "submitted_at"]
+    readonly_fields = ["created_at", "updated_at", "first_submitted_at", "submitted_at"]
     inlines = [TransitionInline]
 
 

@@ -4,6 +4,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from siae_portal.numbers import format_number
+from siae_portal.words import plural
+
 AXES = (1, 2, 3, 4)
 
 
@@ -90,6 +93,32 @@ class Deadline:
         if days > 0:
             return f"dans {span}"
         return f"dépassée de {span}" if n <= LATE_DAYS_SHOWN else "dépassée"
+
+
+# The « À faire » panel lists the dossiers to transmit whose deadline is this close (or passed).
+TODO_DEADLINE_DAYS = 15
+
+
+def countdown(days_left: int) -> str:
+    """A deadline as a countdown: "J-5" five days before, "jour J" on the day, "J+2" two days after."""
+    if days_left == 0:
+        return "jour J"
+    return f"J-{days_left}" if days_left > 0 else f"J+{-days_left}"
+
+
+def days_late(transmitted_on: date | None, due: date) -> int:
+    """Whole days between the deadline and a transmission made after it: 0 when the dossier was
+    transmitted on time (the deadline day included) or not yet."""
+    if transmitted_on is None:
+        return 0
+    return max(0, (transmitted_on - due).days)
+
+
+def late_transmission_text(days: int) -> str:
+    """ "transmis en retard (1 jour)", "transmis en retard (1 250 jours)"; "" when on time."""
+    if days <= 0:
+        return ""
+    return f"transmis en retard ({format_number(days)} jour{plural(days)})"
 
 
 UNCHANGED = "unchanged"

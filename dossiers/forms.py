@@ -282,5 +282,5 @@ class DossierFilterForm(forms.Form):
         if self.cleaned_data["status"]:
             queryset = queryset.filter(status=self.cleaned_data["status"])
         if self.cleaned_data["late"]:
-            queryset = queryset.late()
+            queryset = queryset.flagged_late()
         return queryset

@@ -1,6 +1,6 @@
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils.timezone import localdate
+from django.utils.timezone import localdate, localtime
 from simple_history.models import HistoricalRecords
 
 from siae_portal.reference import DEPARTEMENT_CHOICES, FIRST_YEAR, LAST_YEAR, STRUCTURE_KINDS
@@ -17,7 +17,7 @@ from siae_portal.text_limits import (
 from siae_portal.validators import normalize_siret, validate_departement, validate_siret
 
 from . import workflow
-from .calculations import Deadline
+from .calculations import Deadline, days_late, late_transmission_text
 
 StructureKind = models.TextChoices("StructureKind", [(code, (code, label)) for code, label in STRUCTURE_KINDS])
 
@@ -298,6 +298,15 @@ class DossierQuerySet(models.QuerySet):
     def transmitted(self):
         return self.filter(status__in=workflow.AGENT_VISIBLE_STATUSES)
 
+    def transmitted_late(self):
+        """Dossiers first transmitted after their campaign's transmission deadline (the SQL twin of
+        `Dossier.days_late_at_transmission`): flagged for good, whatever happens next."""
+        return self.filter(first_submitted_at__date__gt=models.F("campaign__submission_deadline"))
+
+    def flagged_late(self, today=None):
+        """What the « En retard seulement » filter lists: late now (`late`), or transmitted late."""
+        return self.late(today) | self.transmitted_late()
+
     def late(self, today=None):
         """Dossiers behind their campaign's calendar (the SQL twin of `workflow.is_late`): not yet
         transmitted after the transmission deadline, or still in review after the review one."""
@@ -362,7 +371,9 @@ class Dossier(models.Model):
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("dernière modification", auto_now=True)
-    submitted_at = models.DateTimeField("transmis le", null=True, blank=True)
+    submitted_at = models.DateTimeField("transmis le", null=True, blank=True)  # the latest transmission
+    # The first transmission, kept through complements: the delay at transmission is counted from it.
+    first_submitted_at = models.DateTimeField("première transmission le", null=True, blank=True)
 
     objects = DossierQuerySet.as_manager()
 
@@ -405,6 +416,23 @@ class Dossier(models.Model):
             submission_due=self.campaign.submission_deadline,
             today=today or localdate(),
         )
+
+    @property
+    def days_late_at_transmission(self) -> int:
+        """Days between the campaign's transmission deadline and the first transmission, 0 when it
+        was on time or has not happened (`DossierQuerySet.transmitted_late` is the same in SQL)."""
+        if self.first_submitted_at is None:
+            return 0
+        return days_late(localtime(self.first_submitted_at).date(), self.campaign.submission_deadline)
+
+    @property
+    def late_transmission_text(self) -> str:
+        """ "transmis en retard (N jours)", or "" for a dossier transmitted on time or not yet."""
+        return late_transmission_text(self.days_late_at_transmission)
+
+    def is_flagged_late(self, today=None) -> bool:
+        """Late now, or transmitted late: the row of the « En retard seulement » filter."""
+        return self.is_late(today) or self.days_late_at_transmission > 0
 
     def axis_version(self, axis: int) -> int:
         return getattr(self, f"version_axis_{axis}")

@@ -227,6 +227,9 @@ def apply_transition(
         if transition.freezes_snapshot:
             locked.submitted_at = timezone.now()
             update.append("submitted_at")
+            if locked.first_submitted_at is None:
+                locked.first_submitted_at = locked.submitted_at
+                update.append("first_submitted_at")
             freeze_snapshot(locked, user)
         locked.save(update_fields=update)
         log = DossierTransition.objects.create(

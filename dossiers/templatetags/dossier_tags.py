@@ -22,7 +22,7 @@ def clear_field_for(form, question):
 @register.inclusion_tag("dossiers/includes/home_dossiers.html", takes_context=True)
 def home_dossiers(context):
     """The home page panel: the latest campaign's dossiers of the user's scope, by status."""
-    from django.db.models import Count
+    from django.db.models import Count, Q
 
     from ..calculations import Deadline
     from ..models import Campaign, Dossier
@@ -35,12 +35,18 @@ def home_dossiers(context):
     if campaign is None or user.scope.is_empty:
         return {"campaign": campaign, "show": False}
     dossiers = Dossier.objects.visible_to(user).filter(campaign=campaign)
-    counts = dict(dossiers.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    rows = dossiers.values_list("status").annotate(
+        n=Count("pk"),
+        late_transmissions=Count("pk", filter=Q(first_submitted_at__date__gt=campaign.submission_deadline)),
+    )
+    rows = list(rows.values_list("status", "n", "late_transmissions"))
+    counts = {status: n for status, n, _ in rows}
     statuses = [(value, label, counts.get(value, 0)) for value, label in Dossier.Status.choices if counts.get(value)]
     # Every dossier here shares the campaign: lateness follows from the status alone.
     today = timezone.localdate()
     dates = {"review_due": campaign.review_deadline, "submission_due": campaign.submission_deadline, "today": today}
-    late = sum(n for status, n in counts.items() if is_late(status, **dates))
+    # The same dossiers as the list's « En retard seulement » filter (`DossierQuerySet.flagged_late`).
+    late = sum(n for status, n in counts.items() if is_late(status, **dates)) + sum(r[2] for r in rows)
     own = []
     if user.scope.structure_ids:
         own = list(
