@@ -1,5 +1,10 @@
+from dataclasses import dataclass
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, Window
 from django.shortcuts import get_object_or_404
+from django.utils.timezone import localdate
 
 from .calculations import overall_progress, progress_by_axis
 from .models import Answer, Campaign, Dossier, Question, Structure
@@ -67,3 +72,103 @@ def startable_dossiers(user):
         .order_by("name")
     )
     return [(structure, latest) for structure in structures]
+
+
+# --- The « À faire » panel of the home page ------------------------------------------------------
+
+# Lines shown per part of the panel; beyond, a link to the full list.
+TODO_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    dossier: Dossier
+    kind: str  # "changes", "complement", "transmit" (SIAE), "review" (advisor), "acknowledge" (agent)
+    can_act: bool  # False for a reader: the line says the state, without an action verb
+    countdown: str = ""  # "J-5" when the deadline at stake is close, "J+2" once passed
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class TodoPart:
+    items: list
+    total: int
+    more_url: str = ""
+
+
+def _fetch(queryset) -> tuple[list, int]:
+    """The first TODO_SHOWN rows and their total, in one query (a window count)."""
+    rows = list(queryset.annotate(todo_total=Window(Count("pk")))[:TODO_SHOWN])
+    return rows, rows[0].todo_total if rows else 0
+
+
+def todo_for(user, today=None) -> dict[str, TodoPart]:
+    """What awaits the user, by role (keys "siae", "reviews", "acknowledgements", only the roles it
+    holds), at most one query per role whatever the number of dossiers. Read through
+    `Dossier.objects.visible_to`, restricted to the user's own memberships (an administrator's
+    panel holds only what its memberships give it)."""
+    from django.urls import reverse
+
+    from . import workflow
+    from .calculations import TODO_DEADLINE_DAYS, countdown
+    from .models import structure_ids_in_networks
+
+    today = today or localdate()
+    scope = user.scope
+    visible = Dossier.objects.visible_to(user).select_related("structure", "campaign")
+    parts = {}
+    if scope.structure_ids:
+        soon = today + timedelta(days=TODO_DEADLINE_DAYS)
+        rows, total = _fetch(
+            visible.filter(structure_id__in=scope.structure_ids)
+            .filter(
+                Q(status__in=[workflow.CHANGES_REQUESTED, workflow.COMPLEMENT_REQUESTED, workflow.APPROVED])
+                | Q(status=workflow.DRAFT, campaign__submission_deadline__lte=soon)
+            )
+            .order_by("campaign__submission_deadline", "structure__name", "pk")
+        )
+        kinds = {
+            workflow.CHANGES_REQUESTED: "changes",
+            workflow.COMPLEMENT_REQUESTED: "complement",
+            workflow.APPROVED: "transmit",
+            workflow.DRAFT: "transmit",
+        }
+        items = []
+        for dossier in rows:
+            days_left = (dossier.campaign.submission_deadline - today).days
+            pressing = kinds[dossier.status] == "transmit" and days_left <= TODO_DEADLINE_DAYS
+            items.append(
+                TodoItem(
+                    dossier,
+                    kinds[dossier.status],
+                    can_act=dossier.structure_id in scope.editor_structure_ids,
+                    countdown=countdown(days_left) if pressing else "",
+                    late=pressing and days_left < 0,
+                )
+            )
+        parts["siae"] = TodoPart(items, total, reverse("dossiers:dossier_list") + "?campaign=toutes")
+    if scope.network_ids:
+        rows, total = _fetch(
+            visible.filter(
+                structure_id__in=structure_ids_in_networks(scope.network_ids), status=workflow.IN_REVIEW
+            ).order_by("campaign__review_deadline", "updated_at", "pk")
+        )
+        items = []
+        for dossier in rows:
+            days_left = (dossier.campaign.review_deadline - today).days
+            items.append(TodoItem(dossier, "review", True, countdown(days_left), late=days_left < 0))
+        parts["reviews"] = TodoPart(
+            items, total, reverse("dossiers:dossier_list") + f"?campaign=toutes&status={workflow.IN_REVIEW}"
+        )
+    if scope.departements:
+        rows, total = _fetch(
+            visible.filter(structure__departement__in=scope.departements, status=workflow.SUBMITTED).order_by(
+                "submitted_at", "pk"
+            )
+        )
+        parts["acknowledgements"] = TodoPart(
+            [TodoItem(dossier, "acknowledge", True) for dossier in rows],
+            total,
+            reverse("dossiers:dossier_list") + f"?campaign=toutes&status={workflow.SUBMITTED}",
+        )
+    return parts

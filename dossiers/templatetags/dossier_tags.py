@@ -52,7 +52,7 @@ def home_dossiers(context):
         own = list(
             Dossier.objects.visible_to(user)
             .filter(campaign=campaign, structure_id__in=user.scope.structure_ids)
-            .select_related("structure")
+            .select_related("structure", "campaign")
             .order_by("structure__name")
         )
     return {
@@ -94,3 +94,16 @@ def structure_dossiers(context, structure):
         "can_start": can_start,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("dossiers/includes/home_todo.html", takes_context=True)
+def home_todo(context):
+    """The « À faire » panel of the home page: what awaits the user in each of its roles."""
+    from ..selectors import todo_for
+
+    user = context["request"].user
+    scope = user.scope
+    if not (scope.is_siae or scope.is_advisor or scope.is_agent):
+        return {"show": False}
+    parts = todo_for(user)
+    return {"show": True, "parts": parts, "empty": not any(part.total for part in parts.values())}
