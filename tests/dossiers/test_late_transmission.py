@@ -128,3 +128,24 @@ def test_the_pdf_says_transmitted_late(client, poppler, tmp_path, campaign, doss
     _deadline_in(campaign, 1)
     text = pdf_text(client.get(reverse("dossiers:pdf", args=[dossier.pk])).content, tmp_path)
     assert "en retard" not in text
+
+
+@pytest.mark.django_db
+def test_the_migration_fills_the_first_transmission_of_existing_dossiers(
+    campaign, dossier, other_dossier, editor, agent
+):
+    import importlib
+
+    from django.apps import apps
+
+    fill = importlib.import_module("dossiers.migrations.0006_first_submitted_at").fill_first_transmission
+    dossier = _transmit(dossier, editor)
+    first = dossier.transitions.get(name="submit").created_at
+    apply_transition(dossier, "request_complement", agent, comment="La pièce manque.", notify=False)
+    apply_transition(Dossier.objects.get(pk=dossier.pk), "resubmit", editor, notify=False)
+    stamp = timezone.now() - datetime.timedelta(days=2)
+    Dossier.objects.filter(pk=other_dossier.pk).update(status="acknowledged", submitted_at=stamp)  # no log
+    Dossier.objects.update(first_submitted_at=None)
+    fill(apps, None)
+    assert Dossier.objects.get(pk=dossier.pk).first_submitted_at == first  # the first logged transmission
+    assert Dossier.objects.get(pk=other_dossier.pk).first_submitted_at == stamp
