@@ -154,12 +154,13 @@ def test_home_is_paginated_with_a_constant_number_of_queries(client, advisor, ur
     for _ in range(40):
         StructureFactory(networks=[uriae])
     client.force_login(advisor)
-    # 8 for the list and the dossiers panel, 6 for the Structures à suivre panel (indicators.watchlist).
-    with django_assert_max_num_queries(14):
+    # 8 for the list and the dossiers panel, 1 for the « À faire » panel (one per role), 6 for the
+    # Structures à suivre panel (indicators.watchlist).
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("home"))
     assert len(response.context["page"].object_list) == 25
     assert response.context["page"].paginator.count == Structure.objects.count() == 40
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("home"), {"page": 2})
     assert len(response.context["page"].object_list) == 15
 
