@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.utils.timezone import localdate
 
 from indicators.calculations import compute_rate, summarize
+from indicators.models import CustomRateDefinition
 from indicators.selectors import motive_counts
 
 from .calculations import STATUS_LABELS, Measure, measure_exits, measure_rate
@@ -72,22 +73,45 @@ def objective_results(structures, year: int, *, today: date | None = None) -> di
     {structure_id: [ObjectiveResult, ...]} in the order of `Indicator`; structures without an agreed
     convention covering `year` are absent. Two queries whatever the number of structures (the
     objectives, then one GROUP BY structure and motive over the year's exits); one when none."""
-    objectives = list(
+    rows = list(
         Objective.objects.filter(
             convention_year__agreed=True, convention_year__year=year, convention_year__structure__in=structures
         )
-        .select_related("convention_year", "definition")
         .order_by()
+        .values_list(
+            "convention_year__structure_id",
+            "convention_year__convention_id",
+            "target",
+            "indicator",
+            "definition_id",
+            "definition__name",
+            "definition__excluded_motives",
+            "definition__durable_requires_full_time",
+        )
     )
-    if not objectives:
+    if not rows:
         return {}
-    ids = sorted({o.convention_year.structure_id for o in objectives})
-    counts = motive_counts(ids, year, year, "structure")
-    per_structure = {key[0]: value for key, value in counts.items()}
+    # Thousands of objectives for the country, a handful of (indicator, definition) pairs: each
+    # pair's label and rule are read once, from an unsaved Objective (the model says what they are).
+    specs = {}
+    for _, _, _, indicator, definition_id, name, excluded, full_time in rows:
+        if (indicator, definition_id) not in specs:
+            definition = None
+            if definition_id is not None:
+                definition = CustomRateDefinition(
+                    pk=definition_id, name=name, excluded_motives=excluded, durable_requires_full_time=full_time
+                )
+            specs[indicator, definition_id] = Objective(indicator=indicator, definition=definition)
+    # The exits of `structures` itself (not the ids found): for an administrator, the whole
+    # table's rollup of the year, without a list of thousands of ids.
+    counts = motive_counts(structures, year, year, "structure")
+    year_to_date = year >= (today or localdate()).year
     results = defaultdict(list)
-    for objective in objectives:
-        sid = objective.convention_year.structure_id
-        results[sid].append(_result(objective, sid, year, per_structure.get(sid, {}), today))
+    for sid, convention_id, target, indicator, definition_id, *_ in rows:
+        counts_of = counts.get((sid,), {})
+        results[sid].append(
+            _result(specs[indicator, definition_id], sid, convention_id, year, counts_of, year_to_date, target)
+        )
     return {sid: sorted(rows, key=_order) for sid, rows in results.items()}
 
 
@@ -98,8 +122,11 @@ def _order(result: ObjectiveResult):
     return INDICATOR_ORDER[result.indicator], result.key
 
 
-def _result(objective: Objective, structure_id: int, year: int, counts: dict, today) -> ObjectiveResult:
-    target = float(objective.target)
+def _result(
+    objective: Objective, structure_id: int, convention_id: int, year: int, counts: dict, year_to_date: bool, target
+) -> ObjectiveResult:
+    """`objective` (its indicator and definition; `target` given apart) measured against `counts`."""
+    target = float(target)
     definition = objective.rate_definition()
     if definition is None:
         measured: Measure = measure_exits(summarize(counts).total if counts else 0, target)
@@ -109,13 +136,13 @@ def _result(objective: Objective, structure_id: int, year: int, counts: dict, to
     return ObjectiveResult(
         **vars(measured),
         structure_id=structure_id,
-        convention_id=objective.convention_year.convention_id,
+        convention_id=convention_id,
         year=year,
         indicator=objective.indicator,
         key=objective.key,
         definition=objective.definition_label,
         custom_definition_id=objective.definition_id,
-        year_to_date=year >= (today or localdate()).year,
+        year_to_date=year_to_date,
     )
 
 
@@ -146,7 +173,11 @@ def convention_tracking(convention: Convention, *, today: date | None = None) ->
     for row in years:
         by_year = counts.get((row.year,), {})
         results = sorted(
-            (_result(o, convention.structure_id, row.year, by_year, today) for o in row.objectives.all()), key=_order
+            (
+                _result(o, convention.structure_id, convention.pk, row.year, by_year, row.year >= today.year, o.target)
+                for o in row.objectives.all()
+            ),
+            key=_order,
         )
         tracked.append(
             TrackedYear(row.year, row.insertion_posts_etp, results, row.year == today.year, row.year > today.year)

@@ -132,6 +132,10 @@ def seed_national(stdout, structures=STRUCTURES, exits=EXITS, years=YEARS, last_
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {ExitRecord._meta.db_table}")
             cursor.execute(f"ANALYZE {Structure._meta.db_table}")
+            # The rollup and the conventions too: with the statistics of an empty table, the
+            # planner reads a whole year of the rollup for one département's structures.
+            for model in (ExitRollup, ConventionYear, Objective):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     stdout.write(
         f"Données nationales : {len(created)} structures, {n_exits} sorties sur {years} ans, "
         f"{n_positionings} positionnements, {n_conventions} conventions conclues "
