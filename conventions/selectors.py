@@ -9,10 +9,12 @@ Stable entry point for other apps: `objective_results(structures, year)`."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils.timezone import localdate
 
+from dossiers.models import Structure
 from indicators.calculations import compute_rate, summarize
 from indicators.models import CustomRateDefinition
 from indicators.selectors import motive_counts
@@ -72,42 +74,33 @@ def objective_results(structures, year: int, *, today: date | None = None) -> di
     queryset or a list of ids), measured against that year's exits:
     {structure_id: [ObjectiveResult, ...]} in the order of `Indicator`; structures without an agreed
     convention covering `year` are absent. Two queries whatever the number of structures (the
-    objectives, then one GROUP BY structure and motive over the year's exits); one when none."""
+    objectives, then one GROUP BY structure and motive over the year's exits), three when an
+    objective is measured with a custom definition (those definitions); one when none."""
+    objectives = Objective.objects.filter(convention_year__agreed=True, convention_year__year=year)
+    if not (isinstance(structures, QuerySet) and structures.model is Structure and not structures.query.where):
+        objectives = objectives.filter(convention_year__structure__in=structures)  # (all: no filter)
     rows = list(
-        Objective.objects.filter(
-            convention_year__agreed=True, convention_year__year=year, convention_year__structure__in=structures
-        )
-        .order_by()
-        .values_list(
-            "convention_year__structure_id",
-            "convention_year__convention_id",
-            "target",
-            "indicator",
-            "definition_id",
-            "definition__name",
-            "definition__excluded_motives",
-            "definition__durable_requires_full_time",
+        objectives.order_by().values_list(
+            "convention_year__structure_id", "convention_year__convention_id", "target", "indicator", "definition_id"
         )
     )
     if not rows:
         return {}
     # Thousands of objectives for the country, a handful of (indicator, definition) pairs: each
     # pair's label and rule are read once, from an unsaved Objective (the model says what they are).
+    custom = {row[4] for row in rows if row[4] is not None}
+    definitions = CustomRateDefinition.objects.in_bulk(custom) if custom else {}
     specs = {}
-    for _, _, _, indicator, definition_id, name, excluded, full_time in rows:
+    for _, _, _, indicator, definition_id in rows:
         if (indicator, definition_id) not in specs:
-            definition = None
-            if definition_id is not None:
-                definition = CustomRateDefinition(
-                    pk=definition_id, name=name, excluded_motives=excluded, durable_requires_full_time=full_time
-                )
-            specs[indicator, definition_id] = Objective(indicator=indicator, definition=definition)
+            objective = Objective(indicator=indicator, definition=definitions.get(definition_id))
+            specs[indicator, definition_id] = _spec(objective)
     # The exits of `structures` itself (not the ids found): for an administrator, the whole
     # table's rollup of the year, without a list of thousands of ids.
     counts = motive_counts(structures, year, year, "structure")
     year_to_date = year >= (today or localdate()).year
     results = defaultdict(list)
-    for sid, convention_id, target, indicator, definition_id, *_ in rows:
+    for sid, convention_id, target, indicator, definition_id in rows:
         counts_of = counts.get((sid,), {})
         results[sid].append(
             _result(specs[indicator, definition_id], sid, convention_id, year, counts_of, year_to_date, target)
@@ -122,26 +115,45 @@ def _order(result: ObjectiveResult):
     return INDICATOR_ORDER[result.indicator], result.key
 
 
+class _Spec(NamedTuple):
+    """What an objective measures, read once per (indicator, definition)."""
+
+    indicator: str
+    key: str
+    label: str
+    definition_id: int | None
+    rule: object  # its RateDefinition, None for exits
+
+
+def _spec(objective: Objective) -> _Spec:
+    return _Spec(
+        objective.indicator,
+        objective.key,
+        objective.definition_label,
+        objective.definition_id,
+        objective.rate_definition(),
+    )
+
+
 def _result(
-    objective: Objective, structure_id: int, convention_id: int, year: int, counts: dict, year_to_date: bool, target
+    spec: _Spec, structure_id: int, convention_id: int, year: int, counts: dict, year_to_date: bool, target
 ) -> ObjectiveResult:
-    """`objective` (its indicator and definition; `target` given apart) measured against `counts`."""
+    """The objective of `spec` with `target` measured against `counts` (that year's, by motive)."""
     target = float(target)
-    definition = objective.rate_definition()
-    if definition is None:
+    if spec.rule is None:
         measured: Measure = measure_exits(summarize(counts).total if counts else 0, target)
     else:
-        rate = compute_rate(counts, definition)
+        rate = compute_rate(counts, spec.rule)
         measured = measure_rate(rate.numerator, rate.denominator, target)
     return ObjectiveResult(
         **vars(measured),
         structure_id=structure_id,
         convention_id=convention_id,
         year=year,
-        indicator=objective.indicator,
-        key=objective.key,
-        definition=objective.definition_label,
-        custom_definition_id=objective.definition_id,
+        indicator=spec.indicator,
+        key=spec.key,
+        definition=spec.label,
+        custom_definition_id=spec.definition_id,
         year_to_date=year_to_date,
     )
 
@@ -170,11 +182,12 @@ def convention_tracking(convention: Convention, *, today: date | None = None) ->
     )
     counts = motive_counts([convention.structure_id], convention.first_year, convention.last_year, "year")
     tracked = []
+    ytd = {row.year: row.year >= today.year for row in years}
     for row in years:
         by_year = counts.get((row.year,), {})
         results = sorted(
             (
-                _result(o, convention.structure_id, convention.pk, row.year, by_year, row.year >= today.year, o.target)
+                _result(_spec(o), convention.structure_id, convention.pk, row.year, by_year, ytd[row.year], o.target)
                 for o in row.objectives.all()
             ),
             key=_order,
