@@ -15,7 +15,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.timezone import localdate
 
 from dossiers.models import Structure
-from indicators.calculations import compute_rate, summarize
+from indicators.calculations import compute_rate
 from indicators.models import CustomRateDefinition
 from indicators.selectors import motive_counts
 
@@ -141,7 +141,7 @@ def _result(
     """The objective of `spec` with `target` measured against `counts` (that year's, by motive)."""
     target = float(target)
     if spec.rule is None:
-        measured: Measure = measure_exits(summarize(counts).total if counts else 0, target)
+        measured: Measure = measure_exits(sum(count.total for count in counts.values()), target)
     else:
         rate = compute_rate(counts, spec.rule)
         measured = measure_rate(rate.numerator, rate.denominator, target)

@@ -271,8 +271,10 @@ def test_tracking_rows_reads_in_three_queries(django_assert_num_queries, three_o
     with django_assert_num_queries(3):
         rows = tracking_rows(Structure.objects.all(), 2008, status="missed")
     assert [row.name for row in rows] == ["Chantier de l'Artois"]
-    with django_assert_num_queries(1):  # no objective: the structures are not read
+    with django_assert_num_queries(2):  # no objective: no exit read
         assert tracking_rows(Structure.objects.all(), 2015) == []
+    with django_assert_num_queries(0):  # no structure (an empty scope): nothing read
+        assert tracking_rows(Structure.objects.none(), 2008) == []
 
 
 def test_cells_and_sort_rows_without_the_database(three_outcomes):
