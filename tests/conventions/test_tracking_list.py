@@ -300,3 +300,18 @@ def test_optional_objectives_are_listed_together(client, portal_admin, structure
     row = client.get(URL, {"year": 2008}).context["page"].object_list[0]
     assert [c.label for c in row.other_cells()] == ["Taux de sortie vers l'emploi de transition"]
     assert [c.status for c in row.other_cells()] == ["missed"]
+
+
+def test_results_are_whole_frozen_objective_results(three_outcomes):
+    import dataclasses
+
+    from conventions.selectors import ObjectiveResult, objective_results
+
+    results = [r for rows in objective_results(Structure.objects.all(), 2008).values() for r in rows]
+    assert results and all(type(r) is ObjectiveResult for r in results)
+    field_names = {f.name for f in dataclasses.fields(ObjectiveResult)}
+    assert all(set(vars(r)) == field_names for r in results)
+    rebuilt = ObjectiveResult(**{name: getattr(results[0], name) for name in field_names})
+    assert rebuilt == results[0] and hash(rebuilt) == hash(results[0])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        results[0].target = 0
