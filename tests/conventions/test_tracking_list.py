@@ -315,3 +315,30 @@ def test_results_are_whole_frozen_objective_results(three_outcomes):
     assert rebuilt == results[0] and hash(rebuilt) == hash(results[0])
     with pytest.raises(dataclasses.FrozenInstanceError):
         results[0].target = 0
+
+
+def test_an_objective_measured_with_a_custom_definition(client, portal_admin, structure, agent):
+    from conventions.models import Objective
+    from indicators.models import CustomRateDefinition
+
+    definition = CustomRateDefinition.objects.create(
+        name="CDI à temps plein", departement="59", durable_requires_full_time=True
+    )
+    make_convention(structure, agreed_by=agent, durable="0.40")
+    Objective.objects.filter(indicator="durable", convention_year__year=2008).update(definition=definition)
+    add_exits(structure, 2008, ["cdi_non_aide"] * 2, full_time=True)
+    add_exits(structure, 2008, ["cdi_non_aide"] * 2, prefix="P")  # durable, but part time
+    client.force_login(portal_admin)
+    count, response = _count(client)
+    row = response.context["page"].object_list[0]
+    durable = row.main_cells()[2]
+    assert durable.label == "Taux d'emploi durable · CDI à temps plein"
+    assert durable.actual == "50,0\u00a0% (2/4)" and durable.status == "reached"
+    assert row.main_cells()[1].actual == "100,0\u00a0% (4/4)"  # the official rule counts all four
+    csv_text = client.get(URL, {"year": 2008, "format": "csv"}).content.decode("utf-8-sig")
+    assert f"durable ({definition.pk})" in csv_text and "CDI à temps plein" in csv_text
+    # One more query (the custom definitions), whatever the number of objectives using them.
+    other = StructureFactory(departement="59")
+    make_convention(other, agreed_by=agent)
+    Objective.objects.filter(indicator="durable", convention_year__structure=other).update(definition=definition)
+    assert _count(client)[0] == count
