@@ -136,3 +136,22 @@ def convention_years_valid(first_year: int, last_year: int) -> str | None:
     if last_year - first_year + 1 > MAX_CONVENTION_YEARS:
         return f"Une convention couvre au plus {MAX_CONVENTION_YEARS} ans."
     return None
+
+
+# A structure's standing for a year, from the statuses of its objectives: the worst one measured.
+OVERALL_ORDER = ("missed", "within_margin", "reached")
+OVERALL_LABELS = {
+    "missed": "objectif non atteint",
+    "within_margin": "écart dans la marge d'une sortie",
+    "reached": "objectifs atteints",
+    "unmeasured": "pas encore mesurable",
+}
+
+
+def overall_status(statuses: Sequence[str]) -> str:
+    """ "missed" when one objective is missed beyond the one-exit margin, else "within_margin" when
+    one misses within it, else "reached" when every measured one is reached, else "unmeasured"."""
+    for status in OVERALL_ORDER:
+        if status in statuses:
+            return status
+    return "unmeasured"

@@ -1,11 +1,13 @@
 """National demo data: about 4,000 structures of every kind in every département, attached to
-networks, and about 1.5 million exits over 10 years, with prescriber positionings.
+networks, about 1.5 million exits over 10 years, with prescriber positionings, and agreed
+three-year conventions whose objectives cover the years of the exits.
 
 Fast: the rows are drawn with numpy, structures and network links are bulk-inserted, exits and
-positionings go through PostgreSQL's COPY (bulk_create in batches on other databases).
-Idempotent: nothing happens when the national exits are already there. Bulk-inserted structures
-get their first history row; bulk-inserted exits get none (history starts with the first edit,
-and the exit page says so).
+positionings go through PostgreSQL's COPY (bulk_create in batches on other databases), and so do
+the conventions' objectives. Idempotent: nothing happens when the national exits are already there
+(but national structures without conventions get theirs: a data set seeded before conventions).
+Bulk-inserted structures get their first history row; bulk-inserted exits and conventions get none
+(history starts with the first edit, and the exit page says so).
 """
 
 import random
@@ -14,12 +16,16 @@ from decimal import Decimal
 
 import numpy as np
 from django.db import connection
+from django.db.models import Max, Min
 from django.utils import timezone
 
+from conventions.models import Convention, ConventionYear, Objective
 from dossiers.models import Network, Structure
 from indicators import rollup
+from indicators.calculations import DURABLE_RATE, OFFICIAL, compute_rate, summarize
 from indicators.dashboards import default_year
-from indicators.models import ExitRecord, PrescriberPositioning
+from indicators.models import ExitRecord, ExitRollup, PrescriberPositioning
+from indicators.selectors import motive_counts
 from siae_portal.reference import (
     DEPARTEMENTS,
     DURABLE,
@@ -33,9 +39,13 @@ from siae_portal.reference import (
     TRANSITION,
 )
 
+from .conventions import PLANS, _target
 from .generators import make_siret
 
 REFERENCE_PREFIX = "NAT-"
+CONVENTION_PREFIX = "NAT-CONV-"
+CONVENTION_YEARS = 3
+NATIONAL_ACTIVITY = "Structure de démonstration (jeu de données national)."
 STRUCTURES = 4000
 EXITS = 1_500_000
 YEARS = 10
@@ -104,8 +114,10 @@ def seed_national(stdout, structures=STRUCTURES, exits=EXITS, years=YEARS, last_
     `last_year` (the last complete year by default). Returns the numbers created (0 when the
     data is already there). Other `seed_demo` options are ignored."""
     if is_seeded():
-        stdout.write("Données nationales déjà présentes : rien à faire.")
-        return {"structures": 0, "exits": 0, "positionings": 0}
+        n_conventions = seed_conventions(stdout)
+        if not n_conventions:
+            stdout.write("Données nationales déjà présentes : rien à faire.")
+        return {"structures": 0, "exits": 0, "positionings": 0, "conventions": n_conventions}
     started = time.perf_counter()
     last_year = last_year or default_year()
     rng = np.random.default_rng(seed)
@@ -115,15 +127,126 @@ def seed_national(stdout, structures=STRUCTURES, exits=EXITS, years=YEARS, last_
     # The exits went in by COPY, beside the ORM: their rollup, computed by the database in the
     # seed's transaction.
     rollup.refresh([structure[0] for structure in created])
+    n_conventions = _conventions([structure[0] for structure in created], last_year - years + 1, last_year)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {ExitRecord._meta.db_table}")
             cursor.execute(f"ANALYZE {Structure._meta.db_table}")
+            # The rollup and the conventions too: with the statistics of an empty table, the
+            # planner reads a whole year of the rollup for one département's structures.
+            for model in (ExitRollup, ConventionYear, Objective):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     stdout.write(
         f"Données nationales : {len(created)} structures, {n_exits} sorties sur {years} ans, "
-        f"{n_positionings} positionnements ({time.perf_counter() - started:.0f} s)."
+        f"{n_positionings} positionnements, {n_conventions} conventions conclues "
+        f"({time.perf_counter() - started:.0f} s)."
     )
-    return {"structures": len(created), "exits": n_exits, "positionings": n_positionings}
+    return {"structures": len(created), "exits": n_exits, "positionings": n_positionings, "conventions": n_conventions}
+
+
+def seed_conventions(stdout) -> int:
+    """The conventions of national structures that have none (a data set loaded before the
+    conventions existed), over the years of their exits. Returns how many were created."""
+    bare = list(
+        Structure.objects.filter(activity=NATIONAL_ACTIVITY, conventions__isnull=True).values_list("pk", flat=True)
+    )
+    if not bare:
+        return 0
+    years = ExitRollup.objects.filter(structure_id__in=bare).aggregate(first=Min("year"), last=Max("year"))
+    if years["first"] is None:
+        return 0
+    started = time.perf_counter()
+    created = _conventions(bare, years["first"], years["last"])
+    stdout.write(f"Conventions nationales : {created} conclues ({time.perf_counter() - started:.0f} s).")
+    return created
+
+
+def convention_spans(first_year: int, last_year: int) -> list[tuple[int, int]]:
+    """Three-year spans from `first_year` until one covers `last_year` (the last one may run past
+    it: the convention in progress)."""
+    return [(start, start + CONVENTION_YEARS - 1) for start in range(first_year, last_year + 1, CONVENTION_YEARS)]
+
+
+def _conventions(structure_ids: list[int], first_year: int, last_year: int) -> int:
+    """Agreed three-year conventions for every structure of `structure_ids` over the years of its
+    exits, with objectives (exits, official and durable rates) set against its own results, in
+    turn reached, missed beyond the margin and missed within it (as the regional demo's,
+    `demo.conventions`). Years without exits yet take the targets of the latest year with some.
+    Conventions and their years by bulk_create (their ids are needed), objectives by COPY."""
+    spans = convention_spans(first_year, last_year)
+    counts = motive_counts(structure_ids, first_year, last_year, "structure", "year")
+    posts = dict(Structure.objects.filter(pk__in=structure_ids).values_list("pk", "insertion_posts_etp"))
+    departements = dict(Structure.objects.filter(pk__in=structure_ids).values_list("pk", "departement"))
+    now = timezone.now()
+    conventions = [
+        Convention(
+            structure_id=pk,
+            first_year=start,
+            last_year=end,
+            status=Convention.Status.AGREED,
+            agreed_at=now,
+            reference=f"{CONVENTION_PREFIX}{departements[pk]}-{start}-{index + 1:05d}",
+        )  # fmt: skip
+        for index, pk in enumerate(structure_ids)
+        for start, end in spans
+    ]
+    conventions = _with_ids(Convention, conventions, "reference")
+    Convention.history.bulk_history_create(
+        conventions, batch_size=2000, default_change_reason="jeu de données national"
+    )
+    years = [
+        ConventionYear(
+            convention_id=c.pk,
+            structure_id=c.structure_id,
+            year=year,
+            agreed=True,
+            insertion_posts_etp=posts[c.structure_id],
+        )  # fmt: skip
+        for c in conventions
+        for year in range(c.first_year, c.last_year + 1)
+    ]
+    years = ConventionYear.objects.bulk_create(years, batch_size=2000)
+    if years and years[0].pk is None:
+        ids = {
+            (c, y): pk
+            for pk, c, y in ConventionYear.objects.filter(structure_id__in=structure_ids).values_list(
+                "pk", "convention_id", "year"
+            )
+        }
+        for row in years:
+            row.pk = ids[row.convention_id, row.year]
+    plans = {pk: PLANS[index % len(PLANS)] for index, pk in enumerate(structure_ids)}
+    latest = {}  # structure -> the counts of its latest year with exits (years go up)
+
+    def objectives():
+        for row in sorted(years, key=lambda r: (r.structure_id, r.year)):
+            by_motive = counts.get((row.structure_id, row.year)) or latest.get(row.structure_id, {})
+            if by_motive:
+                latest[row.structure_id] = by_motive
+            plan = plans[row.structure_id]
+            exits = summarize(by_motive).total if by_motive else 0
+            official, durable = compute_rate(by_motive, OFFICIAL), compute_rate(by_motive, DURABLE_RATE)
+            forecast = {"reached": exits - 2, "missed": exits + 5, "within_margin": exits + 1}[plan]
+            yield row.pk, "exits", None, Decimal(max(forecast, 0)), now
+            yield row.pk, "official", None, _target(official.numerator, official.denominator, plan), now
+            yield row.pk, "durable", None, _target(durable.numerator, durable.denominator, plan), now
+
+    _insert(Objective, ["convention_year_id", "indicator", "definition_id", "target", "updated_at"], objectives())
+    return len(conventions)
+
+
+def _with_ids(model, objects, unique_field):
+    """`bulk_create` that gives every object its id, on databases that do not return them too."""
+    created = model.objects.bulk_create(objects, batch_size=2000)
+    if created and created[0].pk is None:
+        ids = dict(
+            model.objects.filter(**{f"{unique_field}__in": [getattr(o, unique_field) for o in created]}).values_list(
+                unique_field, "pk"
+            )
+        )
+        for obj in created:
+            obj.pk = ids[getattr(obj, unique_field)]
+    return created
 
 
 def _departement_weights():
@@ -156,7 +279,7 @@ def _structures(n, rnd: random.Random) -> list[tuple[int, str, float]]:
                 commune=f"Commune {departement}-{rnd.randrange(1, 60):02d}",
                 address=f"{rnd.randrange(1, 150)} rue de l'Insertion",
                 insertion_posts_etp=Decimal(rnd.randrange(4, 40)),
-                activity="Structure de démonstration (jeu de données national).",
+                activity=NATIONAL_ACTIVITY,
             )
         )
         codes = {rnd.choice(KIND_NETWORKS[kind])} if rnd.random() < 0.8 else set()

@@ -63,8 +63,14 @@ def role_pages():
         reverse("dossiers:detail", args=[dossier.pk]),
         reverse("indicators:dashboard"),
         reverse("toolbox:moderation"),
+        reverse("conventions:tracking") + "?year=2009",  # the demo conventions cover 2007-2009
     ]
-    agent_pages = [reverse("home"), reverse("dossiers:dossier_list"), reverse("indicators:dashboard")]
+    agent_pages = [
+        reverse("home"),
+        reverse("dossiers:dossier_list"),
+        reverse("indicators:dashboard"),
+        reverse("conventions:tracking") + "?year=2009",
+    ]
     if submitted is not None:
         agent_pages.append(reverse("dossiers:detail", args=[submitted.pk]))
     return {

@@ -128,3 +128,13 @@ def test_convention_years():
     assert convention_years_valid(2007, 2007) is None
     assert convention_years_valid(2007, 2010) == "Une convention couvre au plus 3 ans."
     assert convention_years_valid(2009, 2008) == "L'année de fin doit suivre l'année de début."
+
+
+def test_overall_status_is_the_worst_measured_one():
+    from conventions.calculations import overall_status
+
+    assert overall_status(["reached", "missed", "within_margin"]) == "missed"
+    assert overall_status(["reached", "within_margin", "unmeasured"]) == "within_margin"
+    assert overall_status(["reached", "unmeasured"]) == "reached"
+    assert overall_status(["unmeasured"]) == "unmeasured"
+    assert overall_status([]) == "unmeasured"

@@ -160,6 +160,8 @@ URLS = {
         "tests/indicators/test_watchlist_follow_ups.py::test_follow_up_matrix", _structure
     ),
     "indicators:watchlist": Page(sees=frozenset({"advisor", "other_advisor", "agent", "other_agent", "portal_admin"})),
+    # Conventions.
+    "conventions:tracking": Page(sees=frozenset({"advisor", "other_advisor", "agent", "other_agent", "portal_admin"})),
     "indicators:structure_dashboard": Page(_structure, sees=SEES_STRUCTURE),
     # Toolbox.
     "toolbox:browse": Page(),
