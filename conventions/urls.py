@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401 (the modules of conventions/views add their routes here)
+from django.urls import path
+
+from .views import workflow
 
 app_name = "conventions"
 
-urlpatterns = []
+urlpatterns = [
+    path("structure/<int:structure_pk>/proposer/", workflow.propose, name="propose"),
+    path("<int:pk>/", workflow.detail, name="detail"),
+    path("<int:pk>/objectifs/", workflow.edit_objectives, name="edit"),
+    path("<int:pk>/commenter/", workflow.comment, name="comment"),
+    path("<int:pk>/conclure/", workflow.agree, name="agree"),
+    path("<int:pk>/clore/", workflow.close, name="close"),
+]
