@@ -178,4 +178,3 @@ class CloseForm(forms.Form):
         "par une nouvelle convention.",
         error_messages={"required": "Cochez la case pour confirmer la clôture."},
     )
-

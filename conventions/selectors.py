@@ -183,19 +183,26 @@ def agreed_years(structure_ids) -> set[tuple[int, int]]:
 def get_convention_for_user(request, pk, *, perm: str | None = None) -> Convention:
     """The convention if the user sees its structure (404 otherwise); with `perm` (a rule of
     conventions/rules.py), 403 unless the user holds it now."""
+    import rules
     from django.core.exceptions import PermissionDenied
     from django.shortcuts import get_object_or_404
 
     convention = get_object_or_404(
         Convention.objects.visible_to(request.user).select_related("structure", "proposed_by", "agreed_by"), pk=pk
     )
-    if perm and not request.user.has_perm(perm, convention):
+    if perm and not rules.has_perm(perm, request.user, convention):  # no superuser bypass: the status counts
         raise PermissionDenied("Vous ne pouvez pas faire cette action sur cette convention.")
     return convention
 
 
 # The indicators a structure proposes objectives on, in the order of the form.
-PROPOSED_INDICATORS = (Indicator.EXITS, Indicator.OFFICIAL, Indicator.DURABLE, Indicator.TRANSITION, Indicator.POSITIVE)
+PROPOSED_INDICATORS = (
+    Indicator.EXITS,
+    Indicator.OFFICIAL,
+    Indicator.DURABLE,
+    Indicator.TRANSITION,
+    Indicator.POSITIVE,
+)
 
 
 @dataclass(frozen=True)
@@ -312,7 +319,9 @@ def convention_history(convention: Convention) -> list[HistoryEvent]:
 
 def _history_line(change, names) -> HistoryLine:
     return HistoryLine(
-        _history_label(change), _history_value(change, change.before, names), _history_value(change, change.after, names)
+        _history_label(change),
+        _history_value(change, change.before, names),
+        _history_value(change, change.after, names),
     )
 
 

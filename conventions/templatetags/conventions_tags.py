@@ -1,3 +1,4 @@
+import rules
 from django import template
 
 from ..models import Convention
@@ -13,7 +14,7 @@ def structure_conventions(context, structure):
     return {
         "structure": structure,
         "conventions": list(Convention.objects.filter(structure=structure).order_by("-first_year", "-pk")),
-        "can_propose": user.has_perm("conventions.propose_convention", structure),
+        "can_propose": rules.has_perm("conventions.propose_convention", user, structure),
     }
 
 

@@ -4,6 +4,7 @@ Every write goes through conventions.services; every read through the user's sco
 
 from decimal import Decimal
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -53,7 +54,7 @@ def propose(request, structure_pk):
     """The structure proposes a convention: its years (query string), then ETP and objectives per
     year, pre-filled from its three years before the convention, shown beside the form."""
     structure = get_structure_for_user(request, structure_pk)
-    can_propose = request.user.has_perm("conventions.propose_convention", structure)
+    can_propose = rules.has_perm("conventions.propose_convention", request.user, structure)
     if request.method == "POST" and not can_propose:
         raise PermissionDenied("Seuls les rédacteurs de la structure proposent une convention.")
     source = request.POST if request.method == "POST" else request.GET
@@ -124,10 +125,10 @@ def _detail(request, convention, *, comment_form=None, agree_form=None, close_fo
         if any(cells):
             table.append((indicator, cells))
     can = {
-        "comment": user.has_perm("conventions.comment_convention", convention),
-        "edit": user.has_perm("conventions.change_objectives", convention),
-        "agree": user.has_perm("conventions.agree_convention", convention),
-        "close": user.has_perm("conventions.close_convention", convention),
+        "comment": rules.has_perm("conventions.comment_convention", user, convention),
+        "edit": rules.has_perm("conventions.change_objectives", user, convention),
+        "agree": rules.has_perm("conventions.agree_convention", user, convention),
+        "close": rules.has_perm("conventions.close_convention", user, convention),
     }
     return render(
         request,
@@ -142,7 +143,8 @@ def _detail(request, convention, *, comment_form=None, agree_form=None, close_fo
             "role_labels": ROLE_LABELS,
             "history": convention_history(convention),
             "comment_form": comment_form or (CommentForm() if can["comment"] else None),
-            "agree_form": agree_form or (AgreeForm(initial={"reference": convention.reference}) if can["agree"] else None),
+            "agree_form": agree_form
+            or (AgreeForm(initial={"reference": convention.reference}) if can["agree"] else None),
             "close_form": close_form or (CloseForm() if can["close"] else None),
         },
         status=status,

@@ -88,7 +88,9 @@ def test_the_propose_page_shows_the_past_figures_to_whoever_sees_the_structure(c
 
 def test_the_proposal_is_prefilled_with_the_mean_of_the_three_years_before(client, structure, editor):
     # 2008: 10 eligible exits, 6 dynamic (3 durable); 2009: 5 exits, 4 dynamic (1 durable); 2007: none.
-    add_exits(structure, 2008, ["cdi_non_aide"] * 3 + ["cdd_moins_6m"] * 2 + ["formation_qualifiante"] + ["chomage"] * 4)
+    add_exits(
+        structure, 2008, ["cdi_non_aide"] * 3 + ["cdd_moins_6m"] * 2 + ["formation_qualifiante"] + ["chomage"] * 4
+    )
     add_exits(structure, 2009, ["cdi_non_aide"] + ["cdd_moins_6m"] * 3 + ["chomage"])
     client.force_login(editor)
     response = client.get(reverse("conventions:propose", args=[structure.pk]))
@@ -117,12 +119,12 @@ def test_without_past_exits_the_proposal_starts_from_the_circulaire(client, stru
     "overrides, message",
     [
         ({"official_2011": "150"}, "Un taux est compris entre 0 et 100 %."),
-        ({"durable_2010": "beaucoup"}, "n'est pas un nombre"),
+        ({"durable_2010": "beaucoup"}, "pas un nombre"),
         ({"exits_2012": "12,5"}, "Le nombre de sorties prévues est un nombre entier."),
         ({"etp_2010": "-3"}, "La valeur ne peut pas être négative."),
         ({"official_2010": ""}, "Ce champ est obligatoire."),
         ({"last_year": 2013}, "Une convention couvre au plus 3 ans."),
-        ({"last_year": 2009}, "L'année de fin doit suivre l'année de début."),
+        ({"last_year": 2009}, "doit suivre l&#x27;année de début."),
     ],
 )
 def test_bad_input_in_a_proposal_changes_nothing(client, structure, editor, overrides, message):
@@ -215,10 +217,14 @@ def test_edit_matrix_once_agreed(client, request, structure, editor, agent, role
     assert client.get(url).status_code == expected(role, {"agent", "portal_admin"}, 200)
     response = client.post(url, objectives_data(convention, official_2010="55", reason="Avenant du 3 mars"))
     assert response.status_code == expected(role, {"agent", "portal_admin"})
-    assert _target(convention, 2010, "official") == (Decimal("0.55") if response.status_code == 302 else Decimal("0.6"))
+    assert _target(convention, 2010, "official") == (
+        Decimal("0.55") if response.status_code == 302 else Decimal("0.6")
+    )
 
 
-def test_after_agreement_a_change_needs_a_reason_and_keeps_it_with_the_previous_value(client, structure, editor, agent):
+def test_after_agreement_a_change_needs_a_reason_and_keeps_it_with_the_previous_value(
+    client, structure, editor, agent
+):
     convention = make_convention(structure, editor, first_year=2010, last_year=2011, agreed_by=agent)
     client.force_login(agent)
     url = reverse("conventions:edit", args=[convention.pk])
@@ -231,7 +237,11 @@ def test_after_agreement_a_change_needs_a_reason_and_keeps_it_with_the_previous_
     assert response.status_code == 302
     assert _target(convention, 2011, "durable") == Decimal("0.2")
     latest = Objective.history.filter(indicator="durable", convention_year__year=2011).order_by("-history_id")[0]
-    assert (latest.history_user, latest.history_change_reason, latest.target) == (agent, "Marché perdu en 2011", Decimal("0.2"))
+    assert (latest.history_user, latest.history_change_reason, latest.target) == (
+        agent,
+        "Marché perdu en 2011",
+        Decimal("0.2"),
+    )
 
     client.force_login(editor)
     html = client.get(convention.get_absolute_url()).content.decode()
@@ -243,7 +253,8 @@ def test_a_reason_longer_than_the_history_keeps_is_refused(client, structure, ed
     convention = make_convention(structure, editor, first_year=2010, last_year=2010, agreed_by=agent)
     client.force_login(agent)
     response = client.post(
-        reverse("conventions:edit", args=[convention.pk]), objectives_data(convention, official_2010="50", reason="x" * 101)
+        reverse("conventions:edit", args=[convention.pk]),
+        objectives_data(convention, official_2010="50", reason="x" * 101),
     )
     assert response.status_code == 400
     assert _target(convention, 2010, "official") == Decimal("0.6")
@@ -256,8 +267,8 @@ def test_an_optional_objective_is_added_then_removed_and_both_are_in_the_history
     assert _target(proposed, 2010, "transition") == Decimal("0.15")
     assert client.post(url, objectives_data(proposed)).status_code == 302
     assert not Objective.objects.filter(indicator="transition").exists()
-    lines = [(line.label, line.before, line.after) for event in client.get(proposed.get_absolute_url()).context["history"]
-             for line in event.lines]  # fmt: skip
+    history = client.get(proposed.get_absolute_url()).context["history"]
+    lines = [(line.label, line.before, line.after) for event in history for line in event.lines]
     label = "2010 · taux de sortie vers l'emploi de transition"
     assert (label, "—", "15\u00a0%") in lines and (label, "15\u00a0%", "—") in lines
 
@@ -268,7 +279,9 @@ def test_an_optional_objective_is_added_then_removed_and_both_are_in_the_history
 @pytest.mark.parametrize("role", ROLES)
 def test_agree_matrix(client, request, proposed, role):
     user = login_as(client, request, role)
-    response = client.post(reverse("conventions:agree", args=[proposed.pk]), {"reference": "59-EI-2010-04", "confirm": "on"})
+    response = client.post(
+        reverse("conventions:agree", args=[proposed.pk]), {"reference": "59-EI-2010-04", "confirm": "on"}
+    )
     assert response.status_code == expected(role, {"agent", "portal_admin"})
     proposed.refresh_from_db()
     if response.status_code == 302:
@@ -334,15 +347,20 @@ def test_the_history_says_who_changed_what_when_with_the_previous_value(client, 
     client.post(reverse("conventions:propose", args=[structure.pk]), proposal_data(2010, 2010))
     convention = Convention.objects.get()
     client.force_login(agent)
-    client.post(reverse("conventions:edit", args=[convention.pk]), objectives_data(convention, exits_2010="24"))
+    client.post(
+        reverse("conventions:edit", args=[convention.pk]),
+        objectives_data(convention, exits_2010="24", durable_2010="25,5"),
+    )
     client.post(reverse("conventions:agree", args=[convention.pk]), {"confirm": "on", "reference": "A-1"})
     events = client.get(convention.get_absolute_url()).context["history"]
-    summary = [(event.who, [(line.label, line.before, line.after) for line in event.lines]) for event in events]
-    proposal, change, agreement = summary
-    assert proposal[0] == editor and ("Statut", "—", "proposée") in proposal[1]
-    assert ("2010 · taux de sortie dynamique", "—", "60\u00a0%") in proposal[1]
-    assert change == (agent, [("2010 · sorties prévues", "20", "24")])
-    assert agreement == (agent, [("Statut", "proposée", "conclue"), ("Numéro de convention", "—", "A-1")])
+    lines = [(event.who, line.label, line.before, line.after) for event in events for line in event.lines]
+    assert lines[0] == (editor, "Statut", "—", "proposée")
+    assert (editor, "2010 · taux de sortie dynamique", "—", "60\u00a0%") in lines
+    assert lines[-3:] == [
+        (agent, "2010 · sorties prévues", "20", "24"),
+        (agent, "Statut", "proposée", "conclue"),
+        (agent, "Numéro de convention", "—", "A-1"),
+    ]
 
 
 def test_the_detail_page_query_count_does_not_grow_with_comments_and_changes(
