@@ -155,3 +155,73 @@ def overall_status(statuses: Sequence[str]) -> str:
         if status in statuses:
             return status
     return "unmeasured"
+
+
+# --- History: the versions simple_history keeps, as changes a reader follows ------------------------
+
+
+@dataclass(frozen=True)
+class Version:
+    """One stored version of an object: `key` names the object, `kind` is "+", "~" or "-" (created,
+    changed, deleted), `values` its tracked fields at that moment."""
+
+    key: object
+    when: object  # a datetime
+    who: object
+    kind: str
+    reason: str
+    values: Mapping
+
+
+@dataclass(frozen=True)
+class Change:
+    key: object
+    field: str
+    before: object
+    after: object
+    when: object
+    who: object
+    reason: str
+
+
+def changes_of(versions: Sequence[Version]) -> list[Change]:
+    """Each field that a version changed against the previous version of the same object (`versions`
+    in chronological order): a creation gives its non-empty fields (before None), a deletion its
+    last values (after None). Chronological."""
+    last: dict = {}
+    result = []
+    for version in versions:
+        previous = last.get(version.key, {})
+        if version.kind == "-":
+            pairs = [(field, value, None) for field, value in previous.items() if value not in (None, "")]
+            last.pop(version.key, None)
+        else:
+            pairs = [
+                (field, previous.get(field), value)
+                for field, value in version.values.items()
+                if previous.get(field) != value and not (version.kind == "+" and value in (None, ""))
+            ]
+            last[version.key] = dict(version.values)
+        result += [
+            Change(version.key, field, before, after, version.when, version.who, version.reason or "")
+            for field, before, after in pairs
+        ]
+    return result
+
+
+def group_changes(changes: Sequence[Change], window_seconds: float = 2) -> list[list[Change]]:
+    """Consecutive changes by the same person with the same reason, each within `window_seconds` of
+    the group's first one (one form sent), as one group."""
+    groups: list[list[Change]] = []
+    for change in changes:
+        group = groups[-1] if groups else None
+        if (
+            group
+            and group[0].who == change.who
+            and group[0].reason == change.reason
+            and (change.when - group[0].when).total_seconds() <= window_seconds
+        ):
+            group.append(change)
+        else:
+            groups.append([change])
+    return groups

@@ -15,12 +15,12 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.timezone import localdate
 
 from dossiers.models import Structure
-from indicators.calculations import compute_rate
+from indicators.calculations import compute_rate, summarize
 from indicators.models import CustomRateDefinition
 from indicators.selectors import motive_counts
 
 from .calculations import STATUS_LABELS, Measure, measure_exits, measure_rate
-from .models import Convention, ConventionYear, Indicator, Objective
+from .models import BASE_DEFINITIONS, Convention, ConventionYear, Indicator, Objective
 
 
 @dataclass(frozen=True)
@@ -223,3 +223,179 @@ def agreed_years(structure_ids) -> set[tuple[int, int]]:
     return set(
         ConventionYear.objects.filter(structure_id__in=structure_ids, agreed=True).values_list("structure_id", "year")
     )
+
+
+# --- The workflow's pages ---------------------------------------------------------------------------
+
+
+def get_convention_for_user(request, pk, *, perm: str | None = None) -> Convention:
+    """The convention if the user sees its structure (404 otherwise); with `perm` (a rule of
+    conventions/rules.py), 403 unless the user holds it now."""
+    import rules
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import get_object_or_404
+
+    convention = get_object_or_404(
+        Convention.objects.visible_to(request.user).select_related("structure", "proposed_by", "agreed_by"), pk=pk
+    )
+    if perm and not rules.has_perm(perm, request.user, convention):  # no superuser bypass: the status counts
+        raise PermissionDenied("Vous ne pouvez pas faire cette action sur cette convention.")
+    return convention
+
+
+# The indicators a structure proposes objectives on, in the order of the form.
+PROPOSED_INDICATORS = (
+    Indicator.EXITS,
+    Indicator.OFFICIAL,
+    Indicator.DURABLE,
+    Indicator.TRANSITION,
+    Indicator.POSITIVE,
+)
+
+
+@dataclass(frozen=True)
+class PastYear:
+    """A structure's figures of one past year, measured with the official rules: `exits` all its
+    exits, `rates` {indicator: Rate} for the rate indicators of PROPOSED_INDICATORS."""
+
+    year: int
+    exits: int
+    rates: dict
+
+    def values(self) -> dict:
+        """{indicator: value} as `calculations.default_targets()` reads it (None: no rate; a year
+        without any exit recorded has no exits figure either, like a year without a rate)."""
+        return {"exits": self.exits or None, **{key: rate.rate for key, rate in self.rates.items()}}
+
+
+def past_years(structure, first_year: int, n: int = 3) -> list[PastYear]:
+    """The `n` years before `first_year` (oldest first) with the structure's exits and official
+    rates: one query (the exits rollup, through `motive_counts`)."""
+    years = list(range(first_year - n, first_year))
+    counts = motive_counts([structure.pk], years[0], years[-1], "year")
+    result = []
+    for year in years:
+        by_motive = counts.get((year,), {})
+        rates = {
+            str(indicator): compute_rate(by_motive, BASE_DEFINITIONS[indicator])
+            for indicator in PROPOSED_INDICATORS
+            if indicator != Indicator.EXITS
+        }
+        result.append(PastYear(year, summarize(by_motive).total if by_motive else 0, rates))
+    return result
+
+
+def default_first_year(structure, *, today: date | None = None) -> int:
+    """The first year a new convention proposes: the year after the structure's latest exit (this
+    year without any exit). One query."""
+    from dossiers.models import Structure
+    from indicators.selectors import latest_exit_year
+
+    latest = latest_exit_year(Structure.objects.filter(pk=structure.pk))
+    return latest + 1 if latest else (today or localdate()).year
+
+
+def departement_definitions(user, structure, keep=()):
+    """The custom rate definitions an objective of `structure` may be measured with: the active ones
+    of its département that `user` sees, and those in `keep` (ids already chosen)."""
+    from django.db.models import Q
+
+    from indicators.models import CustomRateDefinition
+
+    visible = CustomRateDefinition.objects.visible_to(user, structure=structure)
+    return visible.filter(Q(departement=structure.departement, is_active=True) | Q(pk__in=list(keep))).order_by(
+        "name", "pk"
+    )
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """What one person changed at one moment (one form sent): when, who, the reason, the lines."""
+
+    when: object
+    who: object
+    reason: str
+    lines: list
+
+
+def convention_history(convention: Convention) -> list[HistoryEvent]:
+    """Every change of the convention, its years and its objectives kept by simple_history (who,
+    when, previous and new value, reason), oldest first, grouped per form sent. Four queries."""
+    from indicators.models import CustomRateDefinition
+
+    from .calculations import Version, changes_of, group_changes
+
+    def rows(model, **filters):
+        return list(
+            model.history.filter(**filters).select_related("history_user").order_by("history_date", "history_id")
+        )
+
+    def version(row, key, values):
+        return Version(key, row.history_date, row.history_user, row.history_type, row.history_change_reason, values)
+
+    conventions = rows(Convention, id=convention.pk)
+    years = rows(ConventionYear, convention_id=convention.pk)
+    year_of = {row.id: row.year for row in years}
+    objectives = rows(Objective, convention_year_id__in=list(year_of))
+    versions = [version(r, ("convention",), {"status": r.status, "reference": r.reference}) for r in conventions]
+    versions += [version(r, ("year", r.year), {"etp": r.insertion_posts_etp}) for r in years]
+    versions += [
+        version(
+            r,
+            ("objective", year_of[r.convention_year_id], r.indicator),
+            {"target": r.target, "definition": r.definition_id},
+        )
+        for r in objectives
+    ]
+    versions.sort(key=lambda v: (v.when, v.key != ("convention",)))
+    definition_ids = {r.definition_id for r in objectives if r.definition_id}
+    names = dict(CustomRateDefinition.objects.filter(pk__in=definition_ids).values_list("pk", "name"))
+    events = []
+    for group in group_changes(changes_of(versions)):
+        lines = [_history_line(change, names) for change in group]
+        first = group[0]
+        events.append(HistoryEvent(first.when, first.who, first.reason, lines))
+    return events
+
+
+def _history_line(change, names) -> HistoryLine:
+    return HistoryLine(
+        _history_label(change),
+        _history_value(change, change.before, names),
+        _history_value(change, change.after, names),
+    )
+
+
+def _history_label(change) -> str:
+    kind = change.key[0]
+    if kind == "convention":
+        return "Statut" if change.field == "status" else "Numéro de convention"
+    if kind == "year":
+        return f"{change.key[1]} · postes d'insertion conventionnés"
+    year, indicator = change.key[1], change.key[2]
+    suffix = " : définition" if change.field == "definition" else ""
+    return f"{year} · {Indicator(indicator).label}{suffix}"
+
+
+def _history_value(change, value, names) -> str:
+    from siae_portal.numbers import format_number
+
+    kind = change.key[0]
+    if kind == "objective" and change.field == "definition":
+        return names.get(value, "définition personnalisée") if value else "définition officielle"
+    if value is None or value == "":
+        return "—"
+    if kind == "convention":
+        return Convention.Status(value).label if change.field == "status" else value
+    if kind == "year":
+        return format_number(value, unit="ETP")
+    if change.key[2] == Indicator.EXITS:
+        return format_number(value)
+    return format_number(value * 100, unit="%")

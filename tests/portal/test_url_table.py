@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from dossiers.models import Answer, AxisComment, Dossier
 from dossiers.services import apply_transition
 from indicators.models import CustomRateDefinition, ExitRecord, PrescriberPositioning
+from tests.conventions.conftest import make_convention
 from tests.dossiers.conftest import answer_all_required, make_campaign
 from tests.factories import UserFactory
 from tests.personas import ROLES
@@ -92,6 +93,13 @@ def _dossier(w):
 
 def _record(w):
     return [w.structure.pk, w.record.pk]
+
+
+def _convention(w):
+    return [w.convention.pk]
+
+
+WORKFLOW_TESTS = "tests/conventions/test_workflow_views.py"
 
 
 URLS = {
@@ -163,6 +171,13 @@ URLS = {
     # Conventions.
     "conventions:tracking": Page(sees=frozenset({"advisor", "other_advisor", "agent", "other_agent", "portal_admin"})),
     "indicators:structure_dashboard": Page(_structure, sees=SEES_STRUCTURE),
+    # Conventions (a proposed one: its editors, its agent and the administrator change its objectives).
+    "conventions:propose": Page(_structure, sees=SEES_STRUCTURE),
+    "conventions:detail": Page(_convention, sees=SEES_STRUCTURE),
+    "conventions:edit": Page(_convention, sees=SEES_STRUCTURE, may=frozenset({"editor", "agent", "portal_admin"})),
+    "conventions:comment": PostOnly(f"{WORKFLOW_TESTS}::test_comment_matrix", _convention),
+    "conventions:agree": PostOnly(f"{WORKFLOW_TESTS}::test_agree_matrix", _convention),
+    "conventions:close": PostOnly(f"{WORKFLOW_TESTS}::test_close_matrix", _convention),
     # Toolbox.
     "toolbox:browse": Page(),
     "toolbox:propose": Page(),
@@ -270,6 +285,7 @@ class World:
     rejected: Resource
     reset_uid: str
     reset_token: str
+    convention: object = None
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -322,6 +338,7 @@ def world(structure, other_structure, editor, reader, advisor, agent, uriae):
         definition=CustomRateDefinition.objects.create(name="Temps plein", network=uriae, created_by=advisor),
         reset_uid=urlsafe_base64_encode(force_bytes(forgetful.pk)),
         reset_token=default_token_generator.make_token(forgetful),
+        convention=make_convention(structure, editor, first_year=2010, last_year=2012),
         **resources,
     )
 
