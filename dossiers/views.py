@@ -468,7 +468,13 @@ def dossier_pdf(request, pk):
 
     dossier = get_dossier_for_user(request, pk)
     snapshot, snapshots = pdf.printed_version(dossier, request.user, request.GET.get("version"))
-    response = HttpResponse(pdf.render_dossier_pdf(dossier, snapshot, snapshots), content_type="application/pdf")
+    if snapshot is None:
+        response = HttpResponse(pdf.render_dossier_pdf(dossier, snapshot, snapshots), content_type="application/pdf")
+    else:
+        # A transmitted version never changes: its PDF is the one stored at transmission.
+        snapshot.dossier = dossier
+        with pdf.open_snapshot_pdf(snapshot) as stored:
+            response = HttpResponse(stored.read(), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, pdf.pdf_filename(dossier, snapshot))
     response["Cache-Control"] = "private, no-store"
     return response
