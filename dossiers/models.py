@@ -565,6 +565,9 @@ class Snapshot(models.Model):
         "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name="transmis par"
     )
     answers = models.JSONField("réponses figées", default=list)
+    # Where its PDF summary is stored (`snapshot_pdf_name`, set when it is frozen): rendered once, by
+    # a background task after the transmission (dossiers.tasks), or on the first download if missing.
+    pdf = models.FileField("synthèse PDF", blank=True, max_length=200)
 
     class Meta:
         verbose_name = "version transmise"
@@ -574,3 +577,12 @@ class Snapshot(models.Model):
 
     def __str__(self):
         return f"{self.dossier} · version {self.number}"
+
+
+def snapshot_pdf_name(dossier_id: int, number: int) -> str:
+    """The storage name of a snapshot's PDF summary: known before the file exists, so that a
+    download that renders a missing file stores it without writing to the database."""
+    return f"dossiers/{dossier_id}/versions/synthese-v{number}.pdf"
+
+
+delete_unreferenced_files(Snapshot, "pdf")

@@ -3,20 +3,23 @@
 Agents print what was transmitted (a frozen snapshot), never the live draft; SIAE staff and
 advisors print the current answers or a transmitted version of their choice."""
 
+import logging
 import re
 
+from django.core.files.base import ContentFile
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
 from .calculations import overall_progress, progress_by_axis
-from .models import AXIS_LABELS, Dossier, Snapshot
+from .models import AXIS_LABELS, Dossier, Snapshot, snapshot_pdf_name
 from .rules import dossier_roles
 from .services import answer_items
-from .workflow import ADVISOR
+from .workflow import ADVISOR, STATUS_LABELS
 
 TEMPLATE = "dossiers/dossier_pdf.html"
+logger = logging.getLogger(__name__)
 
 
 def sees_current_answers(user, dossier: Dossier) -> bool:
@@ -64,8 +67,16 @@ def summary_context(dossier: Dossier, snapshot: Snapshot | None, snapshots: list
         [(index, item["axis"], item["required"]) for index, item in enumerate(items)],
         {index for index, item in enumerate(items) if _is_answered(item)},
     )
+    # A snapshot is printed as it was transmitted (its stored PDF never changes): the comments and
+    # the history up to its transmission, the status and version count of that moment.
+    frozen_at = snapshot.created_at if snapshot is not None else None
     comments = {axis: [] for axis in AXIS_LABELS}
-    for comment in dossier.comments.select_related("author"):
+    comment_rows = dossier.comments.select_related("author")
+    history = dossier.transitions.select_related("actor").order_by("created_at", "pk")
+    if frozen_at is not None:
+        comment_rows = comment_rows.filter(created_at__lte=frozen_at)
+        history = list(history.filter(created_at__lte=frozen_at))
+    for comment in comment_rows:
         comments[comment.axis].append(comment)
     axes = []
     for axis, label in AXIS_LABELS.items():
@@ -89,12 +100,18 @@ def summary_context(dossier: Dossier, snapshot: Snapshot | None, snapshots: list
         "campaign": dossier.campaign,
         "networks": list(structure.networks.order_by("code")),
         "snapshot": snapshot,
-        "snapshot_count": len(snapshots),
+        "snapshot_count": len(snapshots) if snapshot is None else snapshot.number,
+        "status_label": (
+            dossier.get_status_display()
+            if snapshot is None or not history
+            else STATUS_LABELS.get(history[-1].to_status, history[-1].to_status)
+        ),
+        "submitted_at": dossier.submitted_at if snapshot is None else snapshot.created_at,
         "axes": axes,
         "overall": overall_progress(by_axis),
         "missing_count": missing,
-        "history": dossier.transitions.select_related("actor").order_by("created_at", "pk"),
-        "printed_at": timezone.now(),
+        "history": history,
+        "printed_at": timezone.now() if snapshot is None else snapshot.created_at,
     }
 
 
@@ -113,8 +130,46 @@ def html_to_pdf(html: str) -> bytes:
 
 def render_dossier_pdf(dossier: Dossier, snapshot: Snapshot | None = None, snapshots=None) -> bytes:
     if snapshots is None:
-        snapshots = list(dossier.snapshots.select_related("created_by").order_by("number"))
+        # A snapshot's summary needs no other version (it counts its own number).
+        snapshots = [] if snapshot is not None else list(dossier.snapshots.select_related("created_by"))
     return html_to_pdf(render_summary_html(dossier, snapshot, snapshots))
+
+
+def _storage():
+    return Snapshot._meta.get_field("pdf").storage
+
+
+def _name(snapshot: Snapshot) -> str:
+    return snapshot.pdf.name or snapshot_pdf_name(snapshot.dossier_id, snapshot.number)
+
+
+def store_snapshot_pdf(snapshot: Snapshot, content: bytes | None = None) -> bytes | None:
+    """Render `snapshot`'s PDF summary (or take `content`) and store it under its name, unless a file
+    is stored there already (a snapshot never changes). Writes no database row. Returns the bytes
+    rendered, None when the file was already there."""
+    storage, name = _storage(), _name(snapshot)
+    if storage.exists(name):
+        return None
+    if content is None:
+        content = render_dossier_pdf(snapshot.dossier, snapshot, None)
+    saved = storage.save(name, ContentFile(content))
+    if saved != name:
+        # Another worker or download stored it meanwhile (the storage picked another name): keep theirs.
+        storage.delete(saved)
+    return content
+
+
+def open_snapshot_pdf(snapshot: Snapshot):
+    """The stored PDF of `snapshot`, opened for reading (a file object); a missing file is
+    rendered now, stored, and returned as an in-memory file."""
+    storage, name = _storage(), _name(snapshot)
+    if storage.exists(name):
+        return storage.open(name, "rb")
+    logger.info("Synthèse PDF de la version %s absente : rendue à la demande", snapshot.pk)
+    content = store_snapshot_pdf(snapshot)
+    if content is None:  # stored in between
+        return storage.open(name, "rb")
+    return ContentFile(content, name=name)
 
 
 def pdf_filename(dossier: Dossier, snapshot: Snapshot | None) -> str:

@@ -11,7 +11,17 @@ from django.utils import timezone
 from siae_portal.uploads import validate_upload
 
 from . import emails, workflow
-from .models import Answer, AxisComment, Campaign, Dossier, DossierTransition, Question, Snapshot, Structure
+from .models import (
+    Answer,
+    AxisComment,
+    Campaign,
+    Dossier,
+    DossierTransition,
+    Question,
+    Snapshot,
+    Structure,
+    snapshot_pdf_name,
+)
 from .questionnaires import Questionnaire
 from .rules import dossier_roles
 
@@ -192,8 +202,21 @@ def answer_items(dossier: Dossier) -> list[dict]:
 
 
 def freeze_snapshot(dossier: Dossier, user) -> Snapshot:
+    """Freeze the answers as a new numbered version; its PDF summary is rendered and stored by a
+    background task once the transaction commits (never if it rolls back)."""
+    from .tasks import render_snapshot_pdf
+
     number = (dossier.snapshots.aggregate(n=Max("number"))["n"] or 0) + 1
-    return Snapshot.objects.create(dossier=dossier, number=number, created_by=user, answers=answer_items(dossier))
+    snapshot = Snapshot.objects.create(
+        dossier=dossier,
+        number=number,
+        created_by=user,
+        answers=answer_items(dossier),
+        pdf=snapshot_pdf_name(dossier.pk, number),
+    )
+    # robust: a task engine that cannot take it leaves the PDF to be rendered on its first download.
+    transaction.on_commit(lambda: render_snapshot_pdf.enqueue(snapshot.pk), robust=True)
+    return snapshot
 
 
 def apply_transition(
@@ -230,7 +253,6 @@ def apply_transition(
             if locked.first_submitted_at is None:
                 locked.first_submitted_at = locked.submitted_at
                 update.append("first_submitted_at")
-            freeze_snapshot(locked, user)
         locked.save(update_fields=update)
         log = DossierTransition.objects.create(
             dossier=locked,
@@ -240,6 +262,9 @@ def apply_transition(
             actor=user,
             comment=comment.strip(),
         )
+        if transition.freezes_snapshot:
+            # After the log: the snapshot's PDF shows the history up to its own transmission.
+            freeze_snapshot(locked, user)
     if notify:
         emails.notify_transition(locked, log, base_url=base_url)
     return locked

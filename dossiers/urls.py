@@ -18,4 +18,5 @@ urlpatterns = [
     path("dossiers/<int:pk>/pieces/<int:answer_pk>/", views.dossier_attachment, name="attachment"),
     path("dossiers/<int:pk>/versions/", views.dossier_snapshots, name="snapshots"),
     path("dossiers/<int:pk>/synthese.pdf", views.dossier_pdf, name="pdf"),
+    path("dossiers/campagnes/<int:year>/dossiers.zip", views.dossier_zip, name="zip"),
 ]

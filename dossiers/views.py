@@ -13,6 +13,7 @@ from siae_portal.pagination import LIST_PAGE_SIZE, paginate, querystring_without
 from siae_portal.uploads import attachment_response
 from siae_portal.words import counted
 
+from . import archive
 from .calculations import UNCHANGED, diff_snapshots, overall_progress, progress_by_axis
 from .forms import AxisCommentForm, AxisForm, DossierFilterForm, StructureFilterForm, StructureForm, TransitionForm
 from .models import AXIS_LABELS, Campaign, Dossier, Network, Structure
@@ -455,6 +456,7 @@ def dossier_list(request):
             "startable": startable,
             "not_started": not_started,
             "show_filters": not siae_only,
+            "zip_campaign": selected if selected is not None and archive.may_download(request.user) else None,
         },
     )
 
@@ -470,7 +472,33 @@ def dossier_pdf(request, pk):
 
     dossier = get_dossier_for_user(request, pk)
     snapshot, snapshots = pdf.printed_version(dossier, request.user, request.GET.get("version"))
-    response = HttpResponse(pdf.render_dossier_pdf(dossier, snapshot, snapshots), content_type="application/pdf")
+    if snapshot is None:
+        response = HttpResponse(pdf.render_dossier_pdf(dossier, snapshot, snapshots), content_type="application/pdf")
+    else:
+        # A transmitted version never changes: its PDF is the one stored at transmission.
+        snapshot.dossier = dossier
+        with pdf.open_snapshot_pdf(snapshot) as stored:
+            response = HttpResponse(stored.read(), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, pdf.pdf_filename(dossier, snapshot))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def dossier_zip(request, year):
+    """The campaign's dossiers that the agent or advisor sees, as one ZIP of PDF summaries with an
+    index.csv (dossiers.archive), sent as it is written."""
+    from django.http import StreamingHttpResponse
+    from django.utils.http import content_disposition_header
+
+    from siae_portal.zipstream import stream_zip
+
+    if not archive.may_download(request.user):
+        raise Http404("Cette page est réservée aux conseillers des réseaux et aux agents de la DDTEFP.")
+    campaign = get_object_or_404(Campaign, year=year)
+    response = StreamingHttpResponse(
+        stream_zip(archive.zip_members(request.user, campaign)), content_type="application/zip"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, f"syntheses-os-{campaign.year}.zip")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -54,6 +54,17 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
     return response
 
 
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """The same CSV as `csv_response` (UTF-8 with BOM, `;`, no formula), as bytes: for a file
+    inside an archive."""
+    text = io.StringIO()
+    text.write("\ufeff")
+    writer = csv.writer(text, delimiter=";")
+    writer.writerows(csv_safe_rows([header]))
+    writer.writerows(csv_safe_rows(rows))
+    return text.getvalue().encode("utf-8")
+
+
 def xlsx_response(
     filename: str, header: Sequence[str], rows: Iterable[Sequence], title: str = "Export"
 ) -> HttpResponse:

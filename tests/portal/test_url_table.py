@@ -143,6 +143,9 @@ URLS = {
     "dossiers:attachment": Page(lambda w: [w.dossier.pk, w.attachment.pk], sees=SEES_STRUCTURE),
     "dossiers:snapshots": Page(_dossier, sees=SEES_STRUCTURE),
     "dossiers:pdf": Page(_dossier, sees=SEES_STRUCTURE),
+    "dossiers:zip": Page(
+        lambda w: [2009], sees=frozenset({"advisor", "other_advisor", "agent", "other_agent", "portal_admin"})
+    ),
     # Exits and indicators.
     "indicators:exit_list": Page(_structure, sees=SEES_STRUCTURE),
     "indicators:exit_create": Page(_structure, sees=SEES_STRUCTURE, may=EDITS_STRUCTURE),
