@@ -125,7 +125,13 @@ def test_the_pdf_says_transmitted_late(client, poppler, tmp_path, campaign, doss
     deadline = (timezone.localdate() - datetime.timedelta(4)).strftime("%d/%m/%Y")
     assert f"transmis en retard (4 jours) : première transmission le {timezone.localdate():%d/%m/%Y}" in text
     assert f"après la date limite du {deadline}" in text
+
+
+@pytest.mark.django_db
+def test_a_pdf_transmitted_on_time_says_nothing_late(client, poppler, tmp_path, campaign, dossier, editor, agent):  # noqa: F811
     _deadline_in(campaign, 1)
+    dossier = _transmit(dossier, editor)
+    client.force_login(agent)
     text = pdf_text(client.get(reverse("dossiers:pdf", args=[dossier.pk])).content, tmp_path)
     assert "en retard" not in text
 

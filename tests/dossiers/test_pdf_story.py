@@ -34,4 +34,5 @@ def test_the_agent_downloads_the_transmitted_summary(browser, live_server, tmp_p
     text = pdf_text(content, tmp_path)
     assert "Version transmise n° 1" in text
     assert "Réponse à plan_formation" in text and "réécriture" not in text
-    assert "« complément demandé »" in text
+    # The stored summary of a transmitted version never changes: it shows the status it was sent with.
+    assert "« transmis à la DDTEFP »" in text and "complément demandé" not in text
