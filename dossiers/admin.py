@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from siae_portal.reference import STRUCTURE_KINDS
 
+from .calculations import AXES
 from .models import Answer, AxisComment, Campaign, Dossier, DossierTransition, Network, Question, Snapshot, Structure
 from .services import copy_questionnaire
 
@@ -145,7 +146,11 @@ class DossierAdmin(admin.ModelAdmin):
     search_fields = ["structure__name", "structure__siret"]
     list_select_related = ["structure", "campaign"]
     raw_id_fields = ["structure"]
-    readonly_fields = ["created_at", "updated_at", "first_submitted_at", "submitted_at"]
+    # The axis versions and their last savers are the optimistic lock of the axis pages: an edit
+    # here would make an editor's next save fail or overwrite a colleague's, so they are shown only.
+    readonly_fields = ["created_at", "updated_at", "first_submitted_at", "submitted_at"] + [
+        f"{field}_{axis}" for field in ("version_axis", "saved_by_axis") for axis in AXES
+    ]
     inlines = [TransitionInline]
 
 

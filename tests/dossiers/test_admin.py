@@ -89,3 +89,14 @@ def test_admin_lists_keep_a_constant_number_of_queries(
     add(12)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_admin_shows_the_axis_versions_without_letting_them_be_edited(client, portal_admin, dossier):
+    """The axis versions are the axis pages' optimistic lock: the admin form has no field for them."""
+    client.force_login(portal_admin)
+    response = client.get(reverse("admin:dossiers_dossier_change", args=[dossier.pk]))
+    form_fields = response.context["adminform"].form.fields
+    for axis in (1, 2, 3, 4):
+        assert f"version_axis_{axis}" not in form_fields
+        assert f"saved_by_axis_{axis}" not in form_fields
+    assert "Version de l&#x27;axe 1" in response.text  # shown, read-only
