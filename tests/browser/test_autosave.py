@@ -71,3 +71,11 @@ def test_typed_text_survives_leaving_the_page_and_a_second_tab_never_overwrites_
     page.wait_for_timeout(500)
     assert dialogs == ["beforeunload"]
     assert not page.is_closed()
+
+    # The text typed before that is still saved after the delay; then nothing is pending when the page
+    # closes (a save still running would race the next test's database flush).
+    expect(page.get_by_role("status")).to_have_text(re.compile(r"^Enregistré à"))
+    dossier.refresh_from_db()
+    assert "Ajout" in dossier.answers.get(question__code="presentation").value
+    second.close()
+    page.close()
