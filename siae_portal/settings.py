@@ -87,7 +87,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["siae_portal.templatetags.french"],
+            "builtins": ["siae_portal.templatetags.french", "siae_portal.templatetags.tables"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
