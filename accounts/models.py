@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from siae_portal.fields import optional_foreign_key
 from siae_portal.reference import DEPARTEMENTS
 from siae_portal.validators import validate_departement
 
@@ -143,22 +144,8 @@ class Membership(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name="utilisateur")
     role = models.CharField("rôle", max_length=20, choices=Role)
-    structure = models.ForeignKey(
-        "dossiers.Structure",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="memberships",
-        verbose_name="structure",
-    )
-    network = models.ForeignKey(
-        "dossiers.Network",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="memberships",
-        verbose_name="réseau",
-    )
+    structure = optional_foreign_key("dossiers.Structure", models.PROTECT, "structure", related_name="memberships")
+    network = optional_foreign_key("dossiers.Network", models.PROTECT, "réseau", related_name="memberships")
     departement = models.CharField(
         "département",
         max_length=3,

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from indicators.calculations import DURABLE_RATE, OFFICIAL, URIAE, RateDefinition
+from siae_portal.fields import insertion_posts_field, optional_foreign_key
 from siae_portal.reference import POSITIVE, TRANSITION
 from siae_portal.text_limits import COMMENT_MAX_LENGTH, bounded_text_field, length_constraint
 
@@ -43,15 +44,9 @@ class Convention(models.Model):
         "numéro de convention", max_length=60, blank=True, help_text="Numéro d'agrément ou de convention de l'État."
     )
     status = models.CharField("statut", max_length=10, choices=Status, default=Status.PROPOSED)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name="proposée par",
-    )  # fmt: skip
+    proposed_by = optional_foreign_key(settings.AUTH_USER_MODEL, models.SET_NULL, "proposée par")
     proposed_at = models.DateTimeField("proposée le", auto_now_add=True)
-    agreed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name="conclue par",
-    )  # fmt: skip
+    agreed_by = optional_foreign_key(settings.AUTH_USER_MODEL, models.SET_NULL, "conclue par")
     agreed_at = models.DateTimeField("conclue le", null=True, blank=True)
 
     history = HistoricalRecords(verbose_name="historique de la convention")
@@ -97,9 +92,7 @@ class ConventionYear(models.Model):
     structure = models.ForeignKey("dossiers.Structure", on_delete=models.CASCADE, related_name="+", db_index=False)
     year = models.PositiveSmallIntegerField("année")
     agreed = models.BooleanField("conclue", default=False)
-    insertion_posts_etp = models.DecimalField(
-        "postes d'insertion conventionnés (ETP)", max_digits=7, decimal_places=2, default=0
-    )
+    insertion_posts_etp = insertion_posts_field()
 
     history = HistoricalRecords(verbose_name="historique de l'année de convention")
 
@@ -157,13 +150,10 @@ class Objective(models.Model):
 
     convention_year = models.ForeignKey(ConventionYear, on_delete=models.CASCADE, related_name="objectives")
     indicator = models.CharField("indicateur", max_length=12, choices=Indicator)
-    definition = models.ForeignKey(
+    definition = optional_foreign_key(
         "indicators.CustomRateDefinition",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="définition personnalisée",
+        models.PROTECT,
+        "définition personnalisée",
         help_text="Vide : la définition officielle.",
     )
     # A fraction 0-1 for a rate (0.6 for 60 %), a number of exits for `exits`.

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.timezone import localdate, localtime
 from simple_history.models import HistoricalRecords
 
+from siae_portal.fields import insertion_posts_field, optional_foreign_key
 from siae_portal.reference import DEPARTEMENT_CHOICES, FIRST_YEAR, LAST_YEAR, STRUCTURE_KINDS
 from siae_portal.stored_files import delete_unreferenced_files
 from siae_portal.text_limits import (
@@ -83,9 +84,7 @@ class Structure(models.Model):
     commune = models.CharField("commune", max_length=120)
     address = models.CharField("adresse", max_length=250, blank=True)
     networks = models.ManyToManyField(Network, blank=True, related_name="structures", verbose_name="réseaux")
-    insertion_posts_etp = models.DecimalField(
-        "postes d'insertion conventionnés (ETP)", max_digits=7, decimal_places=2, default=0
-    )
+    insertion_posts_etp = insertion_posts_field()
     activity = bounded_text_field(
         "activité", DESCRIPTION_MAX_LENGTH, blank=True, help_text="Supports d'activité, métiers exercés, clients."
     )
@@ -323,6 +322,14 @@ DossierStatus = models.TextChoices(
 )
 
 
+def _axis_version(axis: int) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(f"version de l'axe {axis}", default=0)
+
+
+def _axis_saved_by(axis: int) -> models.ForeignKey:
+    return optional_foreign_key("accounts.User", models.SET_NULL, f"dernier enregistrement de l'axe {axis} par")
+
+
 class Dossier(models.Model):
     Status = DossierStatus
 
@@ -332,43 +339,15 @@ class Dossier(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="dossiers", verbose_name="campagne")
     status = models.CharField("statut", max_length=24, choices=Status, default=Status.DRAFT, db_index=True)
     # One version number per axis: an editor's save is refused if another saved the axis meanwhile.
-    version_axis_1 = models.PositiveIntegerField("version de l'axe 1", default=0)
-    version_axis_2 = models.PositiveIntegerField("version de l'axe 2", default=0)
-    version_axis_3 = models.PositiveIntegerField("version de l'axe 3", default=0)
-    version_axis_4 = models.PositiveIntegerField("version de l'axe 4", default=0)
+    version_axis_1 = _axis_version(1)
+    version_axis_2 = _axis_version(2)
+    version_axis_3 = _axis_version(3)
+    version_axis_4 = _axis_version(4)
     # Who made each axis's latest save: the conflict message names them ("vous", in another tab).
-    saved_by_axis_1 = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="dernier enregistrement de l'axe 1 par",
-    )
-    saved_by_axis_2 = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="dernier enregistrement de l'axe 2 par",
-    )
-    saved_by_axis_3 = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="dernier enregistrement de l'axe 3 par",
-    )
-    saved_by_axis_4 = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="dernier enregistrement de l'axe 4 par",
-    )
+    saved_by_axis_1 = _axis_saved_by(1)
+    saved_by_axis_2 = _axis_saved_by(2)
+    saved_by_axis_3 = _axis_saved_by(3)
+    saved_by_axis_4 = _axis_saved_by(4)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("dernière modification", auto_now=True)
     submitted_at = models.DateTimeField("transmis le", null=True, blank=True)  # the latest transmission
@@ -461,14 +440,7 @@ class Answer(models.Model):
     attachment = models.FileField("pièce jointe", upload_to=attachment_path, blank=True, max_length=200)
     attachment_name = models.CharField("nom du fichier déposé", max_length=200, blank=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
-    updated_by = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="modifiée par",
-    )
+    updated_by = optional_foreign_key("accounts.User", models.SET_NULL, "modifiée par")
     history = HistoricalRecords(verbose_name="historique de la réponse")
 
     class Meta:

@@ -99,15 +99,8 @@ def rate_bars(
             )
             parts.append(_text(x + bar_w / 2, top + plot_h - bar_h - 3, f"{value * 100:.0f}", size=9))
         parts.append(_text(left + (y_index + 0.5) * group_w, top + plot_h + 15, str(year)))
-    for label, target in targets.items():
-        y = top + plot_h - target * plot_h
-        parts.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{TARGET_COLOUR}" '
-            f'stroke-width="1.5" stroke-dasharray="6 4"/>'
-        )
-        parts.append(_text(left + plot_w + 4, y + 3, f"{label} {percent(target)}", 9, "start", TARGET_COLOUR))
-    legend = [(label, PALETTE[i % len(PALETTE)]) for i, (label, _) in enumerate(series)]
-    parts += _legend(legend, left, height - 12)
+    parts += _target_lines(targets, left, top, plot_w, plot_h)
+    parts += _legend(_series_colours(series), left, height - 12)
     parts.append("</svg>")
     return "".join(parts)
 
@@ -136,13 +129,7 @@ def trend_lines(
 
     for index, year in enumerate(years):
         parts.append(_text(point(index, 0)[0], top + plot_h + 15, str(year)))
-    for label, target in targets.items():
-        y = top + plot_h - target * plot_h
-        parts.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{TARGET_COLOUR}" '
-            f'stroke-width="1.5" stroke-dasharray="6 4"/>'
-        )
-        parts.append(_text(left + plot_w + 4, y + 3, f"{label} {percent(target)}", 9, "start", TARGET_COLOUR))
+    parts += _target_lines(targets, left, top, plot_w, plot_h)
     for s_index, (label, values) in enumerate(series):
         colour = PALETTE[s_index % len(PALETTE)]
         segments, current = [], []
@@ -166,7 +153,7 @@ def trend_lines(
                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}">'
                     f"<title>{escape(f'{label} {years[index]} : {percent(value)}')}</title></circle>"
                 )
-    parts += _legend([(label, PALETTE[i % len(PALETTE)]) for i, (label, _) in enumerate(series)], left, height - 12)
+    parts += _legend(_series_colours(series), left, height - 12)
     parts.append("</svg>")
     return "".join(parts)
 
@@ -215,6 +202,24 @@ def stacked_categories(
     parts += _legend([(name, PALETTE[i % len(PALETTE)]) for i, (_, name) in enumerate(categories)], 8, height - 12)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _target_lines(targets: Mapping[str, float], left: float, top: float, plot_w: float, plot_h: float) -> list[str]:
+    """Each target (0-1) as a dashed horizontal line across the plot, labelled on its right."""
+    parts = []
+    for label, target in targets.items():
+        y = top + plot_h - target * plot_h
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{TARGET_COLOUR}" '
+            f'stroke-width="1.5" stroke-dasharray="6 4"/>'
+        )
+        parts.append(_text(left + plot_w + 4, y + 3, f"{label} {percent(target)}", 9, "start", TARGET_COLOUR))
+    return parts
+
+
+def _series_colours(series: Sequence[tuple[str, Sequence[float | None]]]) -> list[tuple[str, str]]:
+    """The legend of the series: each label with its colour."""
+    return [(label, PALETTE[i % len(PALETTE)]) for i, (label, _) in enumerate(series)]
 
 
 def _axis_percent(left: float, top: float, plot_w: float, plot_h: float) -> list[str]:

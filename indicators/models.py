@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
+from siae_portal.fields import optional_foreign_key
 from siae_portal.reference import (
     DEPARTEMENT_CHOICES,
     ELIGIBILITY_HOURS,
@@ -315,13 +316,11 @@ class CustomRateDefinition(models.Model):
         "motifs retirés du dénominateur", default=list, blank=True, help_text="Codes des motifs de sortie retirés."
     )
     durable_requires_full_time = models.BooleanField("emploi durable seulement à temps plein", default=False)
-    network = models.ForeignKey(
+    network = optional_foreign_key(
         "dossiers.Network",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
+        models.CASCADE,
+        "réseau",
         related_name="rate_definitions",
-        verbose_name="réseau",
         help_text="Vide : définition du portail, visible de tous.",
     )
     # A département's own definition (an agent's: "critères complémentaires imposés par une

@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from dossiers.models import AXIS_LABELS, Network, Structure, network_ids_of_structures, structure_ids_in_networks
+from siae_portal.fields import optional_foreign_key
 from siae_portal.reference import STRUCTURE_KINDS
 from siae_portal.stored_files import delete_unreferenced_files
 from siae_portal.text_limits import COMMENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, bounded_text_field, length_constraint
@@ -183,21 +184,11 @@ class Resource(models.Model):
     suits_ai = models.BooleanField("convient aux AI", default=True)
     suits_aci = models.BooleanField("convient aux ACI", default=True)
     category = models.CharField("catégorie", max_length=20, choices=Category)
-    provider_network = models.ForeignKey(
-        Network,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="provided_resources",
-        verbose_name="réseau qui propose l'outil",
+    provider_network = optional_foreign_key(
+        Network, models.PROTECT, "réseau qui propose l'outil", related_name="provided_resources"
     )
-    provider_structure = models.ForeignKey(
-        Structure,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="provided_resources",
-        verbose_name="structure qui propose l'outil",
+    provider_structure = optional_foreign_key(
+        Structure, models.PROTECT, "structure qui propose l'outil", related_name="provided_resources"
     )
     file = models.FileField(
         "fichier", upload_to=resource_upload_to, blank=True, max_length=200, validators=[UploadValidator()]
@@ -206,32 +197,17 @@ class Resource(models.Model):
     file_size = models.PositiveIntegerField("taille du fichier (octets)", null=True, blank=True)
     url = models.URLField("lien", max_length=500, blank=True, validators=[URLValidator(schemes=["http", "https"])])
     tags = models.CharField("mots-clés", max_length=500, blank=True, help_text="Séparés par des virgules.")
-    restricted_to = models.ForeignKey(
-        Network,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="restricted_resources",
-        verbose_name="réservé aux membres du réseau",
+    restricted_to = optional_foreign_key(
+        Network, models.PROTECT, "réservé aux membres du réseau", related_name="restricted_resources"
     )
     status = models.CharField("statut", max_length=12, choices=Status, default=Status.PROPOSED, db_index=True)
     rejection_reason = bounded_text_field("motif du refus", COMMENT_MAX_LENGTH, blank=True)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="proposed_resources",
-        verbose_name="proposé par",
+    proposed_by = optional_foreign_key(
+        settings.AUTH_USER_MODEL, models.SET_NULL, "proposé par", related_name="proposed_resources"
     )
     proposed_at = models.DateTimeField("proposé le", default=timezone.now)
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="moderated_resources",
-        verbose_name="modéré par",
+    moderated_by = optional_foreign_key(
+        settings.AUTH_USER_MODEL, models.SET_NULL, "modéré par", related_name="moderated_resources"
     )
     moderated_at = models.DateTimeField("modéré le", null=True, blank=True)
     published_at = models.DateTimeField("publié le", null=True, blank=True, db_index=True)

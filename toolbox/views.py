@@ -175,17 +175,25 @@ def moderation_queue(request):
     return render(request, "toolbox/moderation_queue.html", {"page": page, "decisions": decisions, "querystring": ""})
 
 
+def _moderation_step(request, step) -> bool | None:
+    """Runs `step`, a moderation service that e-mails someone. None if the service refused (its
+    reason shown as an error); otherwise whether the e-mail went out (the user warned if not)."""
+    try:
+        step()
+    except ModerationError as error:
+        messages.error(request, str(error))
+        return None
+    except MailNotSent:
+        warn_not_sent(request)
+        return False
+    return True
+
+
 @require_POST
 def publish_resource(request, pk):
     resource = get_resource_for_user(request, pk, moderate=True)
-    try:
-        publish(resource, by=request.user, base_url=portal_url(request))
-    except ModerationError as error:
-        messages.error(request, str(error))
-        return redirect(resource)
-    except MailNotSent:
-        warn_not_sent(request)
-    messages.success(request, f"« {resource.title} » est publiée dans la boîte à outils.")
+    if _moderation_step(request, lambda: publish(resource, by=request.user, base_url=portal_url(request))) is not None:
+        messages.success(request, f"« {resource.title} » est publiée dans la boîte à outils.")
     return redirect(resource)
 
 
@@ -197,16 +205,16 @@ def reject_resource(request, pk):
         return redirect(resource)
     form = RejectForm(data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            reject(resource, by=request.user, reason=form.cleaned_data["reason"], base_url=portal_url(request))
-        except ModerationError as error:
-            messages.error(request, str(error))
+        reason = form.cleaned_data["reason"]
+        sent = _moderation_step(
+            request, lambda: reject(resource, by=request.user, reason=reason, base_url=portal_url(request))
+        )
+        if sent is None:
             return redirect(resource)
-        except MailNotSent:
-            warn_not_sent(request)
-            messages.success(request, f"« {resource.title} » est refusée.")
-        else:
+        if sent:
             messages.success(request, f"« {resource.title} » est refusée ; le motif a été envoyé par e-mail.")
+        else:
+            messages.success(request, f"« {resource.title} » est refusée.")
         return redirect("toolbox:moderation")
     return render(request, "toolbox/resource_reject.html", {"resource": resource, "form": form})
 
@@ -225,18 +233,15 @@ def resubmit_resource(request, pk):
     title = resource.title  # the form writes its values into the resource, even invalid ones
     form = ResubmitForm(data=request.POST or None, files=request.FILES or None, instance=resource, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            resubmit(form.save(commit=False), by=request.user, base_url=portal_url(request))
-        except ModerationError as error:
-            messages.error(request, str(error))
-            return redirect(resource)
-        except MailNotSent:
-            warn_not_sent(request)
-            messages.success(request, f"« {resource.title} » est de nouveau proposée.")
-        else:
+        sent = _moderation_step(
+            request, lambda: resubmit(form.save(commit=False), by=request.user, base_url=portal_url(request))
+        )
+        if sent:
             messages.success(
                 request,
                 f"« {resource.title} » est de nouveau proposée : les conseillers du réseau sont prévenus par e-mail.",
             )
+        elif sent is not None:
+            messages.success(request, f"« {resource.title} » est de nouveau proposée.")
         return redirect(resource)
     return render(request, "toolbox/resource_resubmit.html", {"resource": resource, "title": title, "form": form})

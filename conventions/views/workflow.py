@@ -196,48 +196,61 @@ def edit_objectives(request, pk):
     )
 
 
-@require_POST
-def comment(request, pk):
-    convention = get_convention_for_user(request, pk, perm="conventions.comment_convention")
-    form = CommentForm(data=request.POST)
+def _posted_step(request, pk, *, perm, form_class, form_name, act, success, error_field=None):
+    """A step posted from the convention's page (`perm` required): with its form valid, `act` (a
+    service, given the convention and the form's data) then back to the convention with the
+    `success` message; otherwise the page again (400) with the form, its errors or the service's."""
+    convention = get_convention_for_user(request, pk, perm=perm)
+    form = form_class(data=request.POST)
     if form.is_valid():
         try:
-            services.comment(
-                convention, request.user, comment_role(request.user, convention.structure), form.cleaned_data["text"]
-            )
+            act(convention, form.cleaned_data)
         except ConventionError as error:
-            form.add_error("text", str(error))
+            form.add_error(error_field, str(error))
         else:
-            messages.success(request, "Commentaire ajouté.")
+            messages.success(request, success(convention))
             return redirect(convention)
-    return _detail(request, convention, comment_form=form, status=400)
+    return _detail(request, convention, **{form_name: form}, status=400)
+
+
+@require_POST
+def comment(request, pk):
+    user = request.user
+    return _posted_step(
+        request,
+        pk,
+        perm="conventions.comment_convention",
+        form_class=CommentForm,
+        form_name="comment_form",
+        act=lambda convention, data: services.comment(
+            convention, user, comment_role(user, convention.structure), data["text"]
+        ),
+        success=lambda convention: "Commentaire ajouté.",
+        error_field="text",
+    )
 
 
 @require_POST
 def agree(request, pk):
-    convention = get_convention_for_user(request, pk, perm="conventions.agree_convention")
-    form = AgreeForm(data=request.POST)
-    if form.is_valid():
-        try:
-            services.agree(convention, request.user, reference=form.cleaned_data["reference"])
-        except ConventionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Convention {convention.span} conclue.")
-            return redirect(convention)
-    return _detail(request, convention, agree_form=form, status=400)
+    return _posted_step(
+        request,
+        pk,
+        perm="conventions.agree_convention",
+        form_class=AgreeForm,
+        form_name="agree_form",
+        act=lambda convention, data: services.agree(convention, request.user, reference=data["reference"]),
+        success=lambda convention: f"Convention {convention.span} conclue.",
+    )
 
 
 @require_POST
 def close(request, pk):
-    convention = get_convention_for_user(request, pk, perm="conventions.close_convention")
-    form = CloseForm(data=request.POST)
-    if form.is_valid():
-        try:
-            services.close(convention, request.user)
-        except ConventionError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"Convention {convention.span} close.")
-            return redirect(convention)
-    return _detail(request, convention, close_form=form, status=400)
+    return _posted_step(
+        request,
+        pk,
+        perm="conventions.close_convention",
+        form_class=CloseForm,
+        form_name="close_form",
+        act=lambda convention, data: services.close(convention, request.user),
+        success=lambda convention: f"Convention {convention.span} close.",
+    )
