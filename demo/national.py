@@ -24,7 +24,7 @@ from dossiers.models import Network, Structure
 from indicators import rollup
 from indicators.calculations import DURABLE_RATE, OFFICIAL, compute_rate, summarize
 from indicators.dashboards import default_year
-from indicators.models import ExitRecord, ExitRollup, PrescriberPositioning
+from indicators.models import PATHWAY_FIELDS, ExitRecord, ExitRollup, PrescriberPositioning
 from indicators.selectors import motive_counts
 from siae_portal.reference import (
     DEPARTEMENTS,
@@ -85,15 +85,7 @@ EXIT_COLUMNS = [
     "hours_worked",
     "exit_motive",
     "prescriber",
-    "full_time",
-    "support_hours_internal",
-    "support_hours_external",
-    "training_entries",
-    "training_support_actions",
-    "situation_3_months",
-    "situation_6_months",
-    "situation_12_months",
-    "signed_statement",
+    *PATHWAY_FIELDS,
     "created_at",
     "updated_at",
 ]

@@ -96,6 +96,21 @@ class ExitRecordQuerySet(models.QuerySet):
     delete.alters_data = True
 
 
+# What an exit record says of the person's pathway and what followed, after the exit itself: the
+# fields that the exit form shows and that the national seed copies, in this order.
+PATHWAY_FIELDS = (
+    "full_time",
+    "support_hours_internal",
+    "support_hours_external",
+    "training_entries",
+    "training_support_actions",
+    "situation_3_months",
+    "situation_6_months",
+    "situation_12_months",
+    "signed_statement",
+)
+
+
 class ExitRecord(models.Model):
     """The end of one salarié's pathway in a structure. Pseudonymous: never a name."""
 

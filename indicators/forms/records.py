@@ -10,7 +10,7 @@ from siae_portal.reference import ELIGIBILITY_HOURS, EXIT_MOTIVES, KINDS_ELIGIBL
 from siae_portal.uploads import detect_file_type
 
 from ..importer import MAX_FILE_SIZE
-from ..models import ExitRecord
+from ..models import PATHWAY_FIELDS, ExitRecord
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -25,15 +25,7 @@ class ExitRecordForm(forms.ModelForm):
             "exit_motive",
             "hours_worked",
             "prescriber",
-            "full_time",
-            "support_hours_internal",
-            "support_hours_external",
-            "training_entries",
-            "training_support_actions",
-            "situation_3_months",
-            "situation_6_months",
-            "situation_12_months",
-            "signed_statement",
+            *PATHWAY_FIELDS,
         ]
         widgets = {
             "entry_date": DATE_WIDGET,
