@@ -2,6 +2,7 @@
 
 from accounts.models import Membership, User
 from siae_portal import emails
+from siae_portal.reference import departement_label
 
 from . import workflow
 
@@ -44,3 +45,23 @@ def notify_transition(dossier, log, base_url: str = "") -> int:
     return emails.send(
         "dossiers/emails/transition", context, recipients(dossier, RECIPIENTS[log.name]), base_url=base_url
     )
+
+
+def told(dossier, name: str) -> str:
+    """Who the e-mails of transition `name` went to, for the status message ("la DDTEFP du
+    département 59 - Nord a été prévenue par e-mail"), or that nobody could be told."""
+    audience = RECIPIENTS[name]
+    structure = dossier.structure
+    if not recipients(dossier, audience).exists():
+        nobody = {
+            "editors": f"aucun rédacteur de {structure.name} n'est inscrit",
+            "advisors": "aucun conseiller de son réseau n'est inscrit",
+            "agents": f"aucun agent de la DDTEFP ({departement_label(structure.departement)}) n'est inscrit",
+        }[audience]
+        return f"personne n'a été prévenu : {nobody}"
+    if audience == "editors":
+        return f"les rédacteurs de {structure.name} ont été prévenus par e-mail"
+    if audience == "advisors":
+        networks = ", ".join(sorted(network.name for network in structure.networks.all()))
+        return f"les conseillers du réseau ({networks}) ont été prévenus par e-mail"
+    return f"la DDTEFP du département {departement_label(structure.departement)} a été prévenue par e-mail"

@@ -14,6 +14,7 @@ from siae_portal.uploads import attachment_response
 from siae_portal.words import counted
 
 from . import archive
+from . import emails as transition_emails
 from .calculations import UNCHANGED, diff_snapshots, overall_progress, progress_by_axis
 from .forms import AxisCommentForm, AxisForm, DossierFilterForm, StructureFilterForm, StructureForm, TransitionForm
 from .models import AXIS_LABELS, Campaign, Dossier, Network, Structure
@@ -296,8 +297,11 @@ def dossier_transition(request, pk, name):
         return redirect(dossier)
     except MailNotSent:
         warn_not_sent(request)
+        told = ""
+    else:
+        told = f" ; {transition_emails.told(dossier, name)}"
     dossier.refresh_from_db()
-    messages.success(request, f"C'est fait : le dossier est maintenant « {dossier.get_status_display()} ».")
+    messages.success(request, f"C'est fait : le dossier est maintenant « {dossier.get_status_display()} »{told}.")
     if not Dossier.objects.visible_to(request.user).filter(pk=dossier.pk).exists():
         return redirect("dossiers:dossier_list")
     return redirect(dossier)

@@ -704,3 +704,34 @@ def test_the_structures_that_have_not_started_follow_the_kind_and_departement_fi
     assert client.get(url, {"kind": "ACI"}).context["not_started"] == ["ACI du Nord"]
     assert client.get(url, {"departement": "62"}).context["not_started"] == ["AI du Pas-de-Calais"]
     assert client.get(url, {"kind": "EI"}).context["not_started"] == []
+
+
+def _success_message(response):
+    return [str(m) for m in response.context["messages"] if m.level_tag == "success"][0]
+
+
+def test_each_status_message_says_who_was_told(client, editor, advisor, agent, dossier):
+    client.force_login(editor)
+    response = client.post(reverse("dossiers:transition", args=[dossier.pk, "ask_review"]), follow=True)
+    assert _success_message(response) == (
+        "C'est fait : le dossier est maintenant « en relecture par le réseau » ; "
+        "les conseillers du réseau (URIAE Nord-Pas-de-Calais) ont été prévenus par e-mail."
+    )
+    client.force_login(advisor)
+    response = client.post(reverse("dossiers:transition", args=[dossier.pk, "approve"]), follow=True)
+    assert _success_message(response).endswith(" ; les rédacteurs de Nord Recyclage ont été prévenus par e-mail.")
+    answer_all_required(dossier, editor)
+    client.force_login(editor)
+    response = client.post(reverse("dossiers:transition", args=[dossier.pk, "submit"]), follow=True)
+    assert _success_message(response).endswith(" ; la DDTEFP du département 59 - Nord a été prévenue par e-mail."), (
+        _success_message(response)
+    )
+
+
+def test_the_status_message_says_when_nobody_could_be_told(client, editor, dossier):
+    client.force_login(editor)
+    response = client.post(reverse("dossiers:transition", args=[dossier.pk, "ask_review"]), follow=True)
+    assert _success_message(response).endswith(
+        " ; personne n'a été prévenu : aucun conseiller de son réseau n'est inscrit."
+    )
+    assert not mail.outbox
