@@ -116,9 +116,11 @@ def main() -> int:
 
     pages, total = read_stats((results / "locust_stats.csv").read_text(encoding="utf-8"))
     login_file = results / "locust_login.json"
-    login_ms = json.loads(login_file.read_text())["login_ms"] if login_file.exists() else []
+    logins = json.loads(login_file.read_text()) if login_file.exists() else {}
     load = f"avant {', '.join(f'{x:.2f}' for x in load_before)} ; après {', '.join(f'{x:.2f}' for x in load_after)}"
-    text, ok = report(pages, total, login_ms=login_ms, load=load)
+    text, ok = report(
+        pages, total, login_ms=logins.get("login_ms", []), login_failures=logins.get("login_failures", 0), load=load
+    )
     print(text)
     (results / "summary.txt").write_text(text + "\n", encoding="utf-8")
     print(f"Fichiers : {results}")

@@ -30,13 +30,19 @@ STRUCTURE_LINK = re.compile(r'href="/structures/(\d+)/"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 all_logged_in = Event()
-state = {"logged_in": 0, "login_times": [], "window_started": None}
+state = {"logged_in": 0, "login_times": [], "login_failures": 0, "window_started": None}
 
 
 @events.request.add_listener
 def _keep_login_times(name, response_time, exception, **kwargs):
-    if name == LOGIN_NAME and exception is None:
+    """The logins happen before the statistics are reset: their times and failures (a refusal, an
+    error status, no answer) are kept apart, and any failure fails the run (summary.report)."""
+    if name != LOGIN_NAME:
+        return
+    if exception is None:
         state["login_times"].append(response_time)
+    else:
+        state["login_failures"] += 1
 
 
 def _start_window(environment):
@@ -59,7 +65,8 @@ def _write_login_times(environment, **kwargs):
     prefix = environment.parsed_options.csv_prefix
     if prefix:
         with open(f"{prefix}_login.json", "w", encoding="utf-8") as handle:
-            json.dump({"login_ms": state["login_times"], "window_started": state["window_started"]}, handle)
+            figures = {key: state[key] for key in ("login_times", "login_failures", "window_started")}
+            json.dump({"login_ms": figures.pop("login_times"), **figures}, handle)
 
 
 class PortalUser(HttpUser):

@@ -70,3 +70,15 @@ def test_percentile_is_nearest_rank():
     assert percentile([5], 0.95) == 5
     assert percentile(list(range(1, 101)), 0.95) == 95
     assert percentile(list(range(1, 101)), 0.5) == 50
+
+
+def test_a_refused_login_misses_the_goal_although_the_measured_window_has_no_failure():
+    """The logins come before the window (locust's statistics are reset): their failures are
+    counted apart by the locustfile, and one is enough to fail the run."""
+    pages, total = read_stats(
+        _csv(_row("accueil", 100, 0, 1.7, 40, 100, 200), _row("Aggregated", 100, 0, 1.7, 40, 100, 200))
+    )
+    text, ok = report(pages, total, login_ms=[400] * 49, login_failures=1)
+    assert not ok
+    assert "Connexions refusées ou en échec : 1." in text
+    assert text.splitlines()[-1] == "Objectif manqué : 1 connexion(s) refusée(s)."
