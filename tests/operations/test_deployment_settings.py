@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "deployment.md"
 
@@ -93,3 +95,40 @@ def test_every_variable_of_the_deployment_doc_is_read_by_the_portal():
         elif not name.startswith("LOADTEST_") and f"{name}=" not in example:
             unread.append(f"{name} (absent de .env.example)")
     assert unread == []
+
+
+PRINT_DATABASE_OPTIONS = """
+import json, django
+django.setup()
+from django.conf import settings
+print(json.dumps(settings.DATABASES["default"].get("OPTIONS", {})))
+"""
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, {"options": "-c random_page_cost=1.1"}), ("1.5", {"options": "-c random_page_cost=1.5"}), ("", {})],
+)
+def test_postgresql_connections_set_the_planner_cost_of_a_random_read(value, expected):
+    env = {"DATABASE_URL": "postgres://portail@127.0.0.1:5432/siae_portal"}
+    if value is not None:
+        env["DATABASE_RANDOM_PAGE_COST"] = value
+    result = _settings(env, code=PRINT_DATABASE_OPTIONS)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == expected
+
+
+def test_sqlite_connections_have_no_planner_option():
+    result = _settings({"DATABASE_URL": "sqlite:///:memory:"}, code=PRINT_DATABASE_OPTIONS)
+    assert json.loads(result.stdout) == {}
+
+
+@pytest.mark.django_db
+def test_the_running_postgresql_connection_uses_the_configured_cost():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("A PostgreSQL planner setting.")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
