@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Q
+from django.utils import timezone
 
 from conventions.selectors import objective_results
 from dossiers import workflow
@@ -26,6 +28,10 @@ FALLING_YEARS = 3  # the official rate fell three years in a row (four yearly ra
 LOW_DURABLE_RATE = TARGET_DURABLE_RATE  # 25 %
 UNANSWERED_DAYS = 30  # changes or a complement requested and not answered for this many days
 SMALL_POSTS_ETP = Decimal("5")  # "small": fewer than 5 insertion posts (ETP)
+# The home page panel reads a summary of the watchlist computed at most this long ago (the full page
+# is always computed on the spot): for a network of 500 structures the watchlist costs about half a
+# second, and the signals are about whole years of exits, not the last minutes.
+PANEL_CACHE_SECONDS = 600
 # Statuses in which the structure owes an answer.
 AWAITING_ANSWER = frozenset({workflow.CHANGES_REQUESTED, workflow.COMPLEMENT_REQUESTED})
 
@@ -203,3 +209,46 @@ def signals_for_user(user, year: int, today: date | None = None) -> list[WatchRo
     """The weekly digest's "new signals": the watchlist of `user`'s scope for `year` (rows with
     `.structure` and `.signals`, each signal a `code` and a French `reason`)."""
     return watchlist(watched_structures(user), year, today)
+
+
+@dataclass(frozen=True)
+class PanelLine:
+    structure_pk: int
+    name: str
+    signal_count: int
+
+
+@dataclass(frozen=True)
+class PanelSummary:
+    """What the home page panel shows: the first `size` structures with signals, how many there
+    are in all, and when they were computed."""
+
+    lines: tuple
+    total: int
+    computed_at: object  # an aware datetime
+
+
+def _scope_key(scope) -> str:
+    """The same key for every user who watches the same structures (one network's advisors, one
+    département's agents, the administrators)."""
+    if scope.is_admin:
+        return "all"
+    networks = ",".join(str(pk) for pk in sorted(scope.network_ids))
+    return f"n{networks}:d{','.join(sorted(scope.departements))}"
+
+
+def panel_summary(user, year: int, size: int, today: date | None = None) -> PanelSummary:
+    """The watchlist summary of `user`'s scope for the home page panel, read from the cache when it
+    was computed less than PANEL_CACHE_SECONDS ago for the same scope, year and day."""
+    today = today or date.today()
+    key = f"watchlist-panel:{_scope_key(user.scope)}:{year}:{today.isoformat()}:{size}"
+    summary = cache.get(key)
+    if summary is None:
+        rows = watchlist(watched_structures(user), year, today)
+        summary = PanelSummary(
+            lines=tuple(PanelLine(row.structure.pk, row.structure.name, len(row.signals)) for row in rows[:size]),
+            total=len(rows),
+            computed_at=timezone.now(),
+        )
+        cache.set(key, summary, PANEL_CACHE_SECONDS)
+    return summary

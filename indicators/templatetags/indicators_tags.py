@@ -83,14 +83,15 @@ HOME_WATCHLIST_SIZE = 5
 @register.inclusion_tag("indicators/_home_watchlist.html", takes_context=True)
 def home_watchlist(context):
     """The home page panel of advisors, agents and administrators: the first structures of their
-    scope with signals (last complete year), and a link to the Structures à suivre page."""
+    scope with signals (last complete year), when they were computed (the panel is cached, see
+    watchlist.PANEL_CACHE_SECONDS), and a link to the Structures à suivre page."""
     from ..dashboards import default_year
-    from ..watchlist import watched_structures, watchlist
+    from ..watchlist import panel_summary
 
     user = context["request"].user
     scope = user.scope
     if not (scope.is_admin or scope.is_advisor or scope.is_agent):
         return {"show": False}
     year = default_year()
-    rows = watchlist(watched_structures(user), year)
-    return {"show": True, "year": year, "rows": rows[:HOME_WATCHLIST_SIZE], "total": len(rows)}
+    summary = panel_summary(user, year, HOME_WATCHLIST_SIZE)
+    return {"show": True, "year": year, "summary": summary}
