@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 
 from dossiers.forms import FrenchNumberField
-from siae_portal.text_limits import COMMENT_MAX_LENGTH
+from siae_portal.text_limits import comment_form_field
 
 from .calculations import convention_years_valid
 from .models import CUSTOMIZABLE, REQUIRED_INDICATORS, Convention, Indicator
@@ -149,12 +149,7 @@ def objectives_initial(convention) -> dict:
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(
-        label="Votre commentaire",
-        max_length=COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Le commentaire est vide."},
-    )
+    text = comment_form_field("Votre commentaire", rows=4)
 
 
 class AgreeForm(forms.Form):

@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 
 from siae_portal.numbers import NumberError, format_number, parse_number
 from siae_portal.reference import DEPARTEMENT_CHOICES, STRUCTURE_KINDS
-from siae_portal.text_limits import ANSWER_MAX_LENGTH, COMMENT_MAX_LENGTH
+from siae_portal.text_limits import ANSWER_MAX_LENGTH, comment_form_field
 from siae_portal.uploads import ACCEPTED_LABEL, MAX_UPLOAD_SIZE, megabytes, validate_upload
 from siae_portal.validators import normalize_siret
 
@@ -202,22 +202,13 @@ class AxisForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    comment = forms.CharField(
-        label="Commentaire",
-        required=False,
-        max_length=COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Obligatoire pour demander des modifications ou un complément.",
+    comment = comment_form_field(
+        "Commentaire", required=False, help_text="Obligatoire pour demander des modifications ou un complément."
     )
 
 
 class AxisCommentForm(forms.Form):
-    text = forms.CharField(
-        label="Votre commentaire sur cet axe",
-        max_length=COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Le commentaire est vide."},
-    )
+    text = comment_form_field("Votre commentaire sur cet axe")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ no path (a service, a script, the shell) stores more. The figures leave room for
 fields are for, several times over, while keeping a PDF summary or a page to a readable size.
 """
 
+from django import forms
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Length
@@ -35,4 +36,14 @@ def length_constraint(field: str, limit: int, name: str) -> models.CheckConstrai
         condition=LessThanOrEqual(Length(field), limit),
         name=name,
         violation_error_message=f"Ce texte dépasse {limit:_} caractères.".replace("_", "\u202f"),
+    )
+
+
+def comment_form_field(label: str, *, rows: int = 3, **options) -> forms.CharField:
+    """The box a user writes a comment in (an axis comment, a workflow step's comment, a refusal's
+    reason): a textarea of at most COMMENT_MAX_LENGTH characters, the limit of the models that
+    store it; left empty, it says so unless `error_messages` says otherwise."""
+    options.setdefault("error_messages", {"required": "Le commentaire est vide."})
+    return forms.CharField(
+        label=label, max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": rows}), **options
     )

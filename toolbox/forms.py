@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from dossiers.models import Network, Structure
 from siae_portal.reference import STRUCTURE_KINDS
-from siae_portal.text_limits import COMMENT_MAX_LENGTH
+from siae_portal.text_limits import comment_form_field
 from siae_portal.uploads import ACCEPTED_LABEL, validate_upload
 
 from .calculations import normalize_tags
@@ -229,10 +229,9 @@ class ResourceFilterForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label="Motif du refus",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=COMMENT_MAX_LENGTH,
+    reason = comment_form_field(
+        "Motif du refus",
+        rows=4,
         help_text="Il est envoyé par e-mail à la personne qui a proposé l'outil.",
         error_messages={"required": "Indiquez le motif du refus : il est envoyé à la personne qui a proposé l'outil."},
     )
