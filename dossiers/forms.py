@@ -260,6 +260,10 @@ class DossierFilterForm(forms.Form):
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         return {name: data[name] for name in ("kind", "departement") if data.get(name)}
 
+    def search_text(self) -> str:
+        """The structure name, commune or SIRET searched for ("" for none)."""
+        return self.cleaned_data["q"].strip() if self.is_bound and self.is_valid() else ""
+
     def filter(self, queryset):
         campaign = self.selected_campaign()
         if campaign is not None:
@@ -267,9 +271,9 @@ class DossierFilterForm(forms.Form):
         if not (self.is_bound and self.is_valid()):
             return queryset
         queryset = queryset.filter(**{f"structure__{name}": value for name, value in self.structure_filters().items()})
-        if self.cleaned_data["q"].strip():
+        if self.search_text():
             # The same search as the home page's (name, commune, SIRET with or without spaces).
-            queryset = queryset.filter(structure__in=Structure.objects.search(self.cleaned_data["q"]))
+            queryset = queryset.filter(structure__in=Structure.objects.search(self.search_text()))
         if self.cleaned_data["status"]:
             queryset = queryset.filter(status=self.cleaned_data["status"])
         if self.cleaned_data["late"]:

@@ -17,7 +17,7 @@ from . import archive
 from . import emails as transition_emails
 from .calculations import UNCHANGED, diff_snapshots, overall_progress, progress_by_axis
 from .forms import AxisCommentForm, AxisForm, DossierFilterForm, StructureFilterForm, StructureForm, TransitionForm
-from .models import AXIS_LABELS, Campaign, Dossier, Network, Structure
+from .models import AXIS_LABELS, Campaign, Dossier, Network, Structure, structure_ids_in_networks
 from .rules import dossier_roles
 from .selectors import attach_progress, get_dossier_for_user, get_structure_for_user, startable_dossiers
 from .services import (
@@ -391,6 +391,10 @@ LIST_EXPORT_HEADER = [
 ]
 
 
+# The page parameter of the advisors' list of structures that have not opened their dossier.
+NOT_STARTED_PAGE = "page_sans_dossier"
+
+
 @require_GET
 def dossier_list(request):
     """The dossiers the user may see: a network's structures for the advisor, the transmitted
@@ -437,15 +441,20 @@ def dossier_list(request):
     export_params["export"] = "csv"
     startable = startable_dossiers(request.user) if scope.editor_structure_ids else []
     selected = filter_form.selected_campaign()
-    not_started = []
+    not_started = None
     if scope.network_ids and selected is not None:
-        # Advisors also need the structures that have not even opened their dossier.
-        not_started = list(
-            Structure.objects.filter(networks__in=scope.network_ids, **filter_form.structure_filters())
-            .exclude(dossiers__campaign=selected)
-            .distinct()
-            .order_by("name")
-            .values_list("name", flat=True)
+        # Advisors also need the structures that have not even opened their dossier: the same
+        # filters and search as the list, paginated on their own (a network has hundreds).
+        structures = Structure.objects.filter(
+            pk__in=structure_ids_in_networks(scope.network_ids), **filter_form.structure_filters()
+        ).exclude(dossiers__campaign=selected)
+        if filter_form.search_text():
+            structures = structures.filter(pk__in=Structure.objects.search(filter_form.search_text()))
+        not_started = paginate(
+            request,
+            structures.order_by("name", "pk").only("pk", "name", "siret", "kind", "departement", "commune"),
+            LIST_PAGE_SIZE,
+            param=NOT_STARTED_PAGE,
         )
     return render(
         request,
@@ -459,6 +468,8 @@ def dossier_list(request):
             "export_querystring": export_params.urlencode(),
             "startable": startable,
             "not_started": not_started,
+            "not_started_param": NOT_STARTED_PAGE,
+            "not_started_querystring": querystring_without_page(request, NOT_STARTED_PAGE),
             "show_filters": not siae_only,
             "zip_campaign": selected if selected is not None and archive.may_download(request.user) else None,
         },

@@ -10,14 +10,15 @@ CARD_PAGE_SIZE = 20
 TABLE_PAGE_SIZE = 50
 
 
-def paginate(request, items, per_page: int) -> Page:
-    """The page of `items` asked for by `?page=` (the first when it is not a number, the last when
-    it is past the end)."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+def paginate(request, items, per_page: int, param: str = "page") -> Page:
+    """The page of `items` asked for by `?page=` (or `param`, for a second list on the same page;
+    the first page when it is not a number, the last when it is past the end)."""
+    return Paginator(items, per_page).get_page(request.GET.get(param))
 
 
-def querystring_without_page(request) -> str:
-    """The request's other parameters (its filters), for the links to the other pages."""
+def querystring_without_page(request, param: str = "page") -> str:
+    """The request's other parameters (its filters, another list's page), for the links to the
+    other pages of the list paginated by `param`."""
     params = request.GET.copy()
-    params.pop("page", None)
+    params.pop(param, None)
     return params.urlencode()

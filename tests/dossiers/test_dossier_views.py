@@ -612,7 +612,7 @@ def test_advisor_sees_which_structures_have_not_started(client, advisor, campaig
     StructureFactory(name="Atelier Sans Dossier", networks=[uriae])
     client.force_login(advisor)
     response = client.get(reverse("dossiers:dossier_list"))
-    assert response.context["not_started"] == ["Atelier Sans Dossier"]
+    assert _not_started(response) == ["Atelier Sans Dossier"]
     assert "1 structure de votre réseau n'a pas encore ouvert son dossier 2009" in response.text
     assert response.context["filter_form"]["campaign"].value() == "2009"
 
@@ -700,10 +700,41 @@ def test_the_structures_that_have_not_started_follow_the_kind_and_departement_fi
     StructureFactory(name="AI du Pas-de-Calais", kind="AI", departement="62", networks=[uriae])
     client.force_login(advisor)
     url = reverse("dossiers:dossier_list")
-    assert client.get(url).context["not_started"] == ["ACI du Nord", "AI du Pas-de-Calais"]
-    assert client.get(url, {"kind": "ACI"}).context["not_started"] == ["ACI du Nord"]
-    assert client.get(url, {"departement": "62"}).context["not_started"] == ["AI du Pas-de-Calais"]
-    assert client.get(url, {"kind": "EI"}).context["not_started"] == []
+    assert _not_started(client.get(url)) == ["ACI du Nord", "AI du Pas-de-Calais"]
+    assert _not_started(client.get(url, {"kind": "ACI"})) == ["ACI du Nord"]
+    assert _not_started(client.get(url, {"departement": "62"})) == ["AI du Pas-de-Calais"]
+    assert _not_started(client.get(url, {"kind": "EI"})) == []
+    assert _not_started(client.get(url, {"q": "pas-de-calais"})) == ["AI du Pas-de-Calais"]
+
+
+def _not_started(response):
+    """The names on the page of structures without a dossier ([] when the section is not shown)."""
+    page = response.context["not_started"]
+    names = [structure.name for structure in page] if page is not None else []
+    assert ('id="not-started-title"' in response.text) == bool(names)
+    return names
+
+
+def test_the_structures_that_have_not_started_are_paginated_apart_with_constant_queries(
+    client, advisor, campaign, dossier, uriae, django_assert_max_num_queries
+):
+    """A network has hundreds of structures: their list has its own pages (`page_sans_dossier`),
+    which keep the dossier list's filters and page, and costs the same queries whatever its size."""
+    from siae_portal.pagination import LIST_PAGE_SIZE
+
+    for number in range(LIST_PAGE_SIZE + 3):
+        StructureFactory(name=f"Atelier {number:02d}", kind="EI", networks=[uriae])
+    client.force_login(advisor)
+    url = reverse("dossiers:dossier_list")
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        first = client.get(url, {"kind": "EI"})
+    assert _not_started(first) == [f"Atelier {n:02d}" for n in range(LIST_PAGE_SIZE)]
+    assert f"{LIST_PAGE_SIZE + 3} structures de votre réseau n'ont pas encore ouvert leur dossier" in first.text
+    assert "kind=EI&amp;page_sans_dossier=2" in first.text
+    second = client.get(url, {"kind": "EI", "page_sans_dossier": "2"})
+    assert _not_started(second) == [f"Atelier {n:02d}" for n in range(LIST_PAGE_SIZE, LIST_PAGE_SIZE + 3)]
+    assert second.context["page"].number == 1  # the dossiers' own list stays on its page
 
 
 def _success_message(response):
