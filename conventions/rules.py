@@ -71,22 +71,24 @@ def may_change_objectives(user, convention):
     return False
 
 
-@rules.predicate
-def may_agree(user, convention):
+def _ddtefp_step(user, convention, status) -> bool:
+    """A definitive step of the DDTEFP (agree, close): taken by the agent of the convention's
+    département, or an administrator, while the convention is at `status`."""
     return (
         convention is not None
-        and _status(convention) == "proposed"
+        and _status(convention) == status
         and bool({AGENT, ADMIN} & structure_roles(user, convention.structure))
     )
+
+
+@rules.predicate
+def may_agree(user, convention):
+    return _ddtefp_step(user, convention, "proposed")
 
 
 @rules.predicate
 def may_close(user, convention):
-    return (
-        convention is not None
-        and _status(convention) == "agreed"
-        and bool({AGENT, ADMIN} & structure_roles(user, convention.structure))
-    )
+    return _ddtefp_step(user, convention, "agreed")
 
 
 rules.add_perm("conventions.propose_convention", may_propose)

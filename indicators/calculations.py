@@ -316,6 +316,11 @@ class PrescriberCount(NamedTuple):
         return safe_ratio(self.hired, self.positioned)
 
 
+def _per_salarie(total: str) -> property:
+    """A read-only attribute: the `total` field per salarié of the year (float, None without salariés)."""
+    return property(lambda indicators: safe_ratio(getattr(indicators, total), indicators.salaries))
+
+
 @dataclass(frozen=True)
 class ComplementaryIndicators:
     """The indicators shown beside the rates (DOMAIN.md) for a group and a year: support hours and
@@ -331,21 +336,10 @@ class ComplementaryIndicators:
     signed_statements: int
     prescribers: tuple[PrescriberCount, ...] = ()  # in the reference order of PRESCRIBERS
 
-    @property
-    def internal_per_salarie(self) -> float | None:
-        return safe_ratio(self.support_hours_internal, self.salaries)
-
-    @property
-    def external_per_salarie(self) -> float | None:
-        return safe_ratio(self.support_hours_external, self.salaries)
-
-    @property
-    def entries_per_salarie(self) -> float | None:
-        return safe_ratio(self.training_entries, self.salaries)
-
-    @property
-    def support_actions_per_salarie(self) -> float | None:
-        return safe_ratio(self.training_support_actions, self.salaries)
+    internal_per_salarie = _per_salarie("support_hours_internal")
+    external_per_salarie = _per_salarie("support_hours_external")
+    entries_per_salarie = _per_salarie("training_entries")
+    support_actions_per_salarie = _per_salarie("training_support_actions")
 
     @property
     def positioned(self) -> int:

@@ -6,9 +6,10 @@ prints its values as text: the colours are never the only carrier of information
 of text goes through `escape`.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from itertools import count
+from typing import NamedTuple
 
 from siae_portal.reference import TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
 
@@ -21,6 +22,9 @@ _ids = count(1)
 
 # The circulaire's targets, as the rate charts draw them.
 TARGETS = {"objectif dynamique": TARGET_DYNAMIC_RATE, "objectif durable": TARGET_DURABLE_RATE}
+
+# The rates of a chart: (label, one value 0-1 or None per year) for each series.
+Series = Sequence[tuple[str, Sequence[float | None]]]
 
 
 def _uid(prefix: str) -> str:
@@ -64,23 +68,59 @@ def _legend(items: Sequence[tuple[str, str]], x: float, y: float) -> list[str]:
     return parts
 
 
-def rate_bars(
+class _Plot(NamedTuple):
+    """The plot area of a rate chart inside its margins, in pixels from the top-left corner."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+def _rate_chart(
+    draw: Callable[..., list[str]],
+    prefix: str,
     years: Sequence[int],
-    series: Sequence[tuple[str, Sequence[float | None]]],
+    series: Series,
     targets: Mapping[str, float] | None = None,
     *,
     title: str,
     desc: str = "",
     width: int = 640,
     height: int = 300,
+    margin_right: int,
 ) -> str:
-    """Grouped bars: one group per year, one bar per rate (values 0-1 or None for "pas de taux"),
-    with each target drawn as a dashed horizontal line labelled with its value."""
+    """The frame every chart of rates over years shares: margins (wider on the right when target
+    labels need room), title and description, percent axis, the series' legend. `draw(years,
+    series, targets, plot)` returns the marks inside the plot, target lines included (each chart
+    decides whether they lie over or under its series)."""
     targets = targets or {}
-    left, right, top, bottom = 44, 128 if targets else 12, 16, 62
-    plot_w, plot_h = width - left - right, height - top - bottom
-    parts, _ = _open(width, height, title, desc or _describe(years, series, targets), "rate-bars")
-    parts += _axis_percent(left, top, plot_w, plot_h)
+    left, top = 44, 16
+    plot = _Plot(left, top, width - left - (128 if targets else margin_right), height - top - 62)
+    parts, _ = _open(width, height, title, desc or _describe(years, series, targets), prefix)
+    parts += _axis_percent(*plot)
+    parts += draw(years, series, targets, plot)
+    parts += _legend(_series_colours(series), left, height - 12)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def rate_bars(years: Sequence[int], series: Series, targets: Mapping[str, float] | None = None, **frame) -> str:
+    """Grouped bars: one group per year, one bar per rate (values 0-1 or None for "pas de taux"),
+    with each target drawn as a dashed horizontal line labelled with its value. `frame`: title,
+    desc, width, height (_rate_chart)."""
+    return _rate_chart(_bars, "rate-bars", years, series, targets, margin_right=12, **frame)
+
+
+def trend_lines(years: Sequence[int], series: Series, targets: Mapping[str, float] | None = None, **frame) -> str:
+    """One line per series over the years (values 0-1; None leaves a gap), targets dashed.
+    `frame`: title, desc, width, height (_rate_chart)."""
+    return _rate_chart(_trend, "trend", years, series, targets, margin_right=24, **frame)
+
+
+def _bars(years: Sequence[int], series: Series, targets: Mapping[str, float], plot: _Plot) -> list[str]:
+    left, top, plot_w, plot_h = plot
+    parts = []
     group_w = plot_w / max(len(years), 1)
     bar_w = min(36.0, (group_w - 12) / max(len(series), 1))
     for y_index, year in enumerate(years):
@@ -99,37 +139,20 @@ def rate_bars(
             )
             parts.append(_text(x + bar_w / 2, top + plot_h - bar_h - 3, f"{value * 100:.0f}", size=9))
         parts.append(_text(left + (y_index + 0.5) * group_w, top + plot_h + 15, str(year)))
-    parts += _target_lines(targets, left, top, plot_w, plot_h)
-    parts += _legend(_series_colours(series), left, height - 12)
-    parts.append("</svg>")
-    return "".join(parts)
+    parts += _target_lines(targets, *plot)
+    return parts
 
 
-def trend_lines(
-    years: Sequence[int],
-    series: Sequence[tuple[str, Sequence[float | None]]],
-    targets: Mapping[str, float] | None = None,
-    *,
-    title: str,
-    desc: str = "",
-    width: int = 640,
-    height: int = 300,
-) -> str:
-    """One line per series over the years (values 0-1; None leaves a gap), targets dashed."""
-    targets = targets or {}
-    left, right, top, bottom = 44, 128 if targets else 24, 16, 62
-    plot_w, plot_h = width - left - right, height - top - bottom
-    parts, _ = _open(width, height, title, desc or _describe(years, series, targets), "trend")
-    parts += _axis_percent(left, top, plot_w, plot_h)
+def _trend(years: Sequence[int], series: Series, targets: Mapping[str, float], plot: _Plot) -> list[str]:
+    left, top, plot_w, plot_h = plot
     step = plot_w / max(len(years) - 1, 1)
 
     def point(index: int, value: float) -> tuple[float, float]:
         x = left + (index * step if len(years) > 1 else plot_w / 2)
         return x, top + plot_h - max(0.0, min(value, 1.0)) * plot_h
 
-    for index, year in enumerate(years):
-        parts.append(_text(point(index, 0)[0], top + plot_h + 15, str(year)))
-    parts += _target_lines(targets, left, top, plot_w, plot_h)
+    parts = [_text(point(index, 0)[0], top + plot_h + 15, str(year)) for index, year in enumerate(years)]
+    parts += _target_lines(targets, *plot)
     for s_index, (label, values) in enumerate(series):
         colour = PALETTE[s_index % len(PALETTE)]
         segments, current = [], []
@@ -153,9 +176,7 @@ def trend_lines(
                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}">'
                     f"<title>{escape(f'{label} {years[index]} : {percent(value)}')}</title></circle>"
                 )
-    parts += _legend(_series_colours(series), left, height - 12)
-    parts.append("</svg>")
-    return "".join(parts)
+    return parts
 
 
 def stacked_categories(
@@ -217,7 +238,7 @@ def _target_lines(targets: Mapping[str, float], left: float, top: float, plot_w:
     return parts
 
 
-def _series_colours(series: Sequence[tuple[str, Sequence[float | None]]]) -> list[tuple[str, str]]:
+def _series_colours(series: Series) -> list[tuple[str, str]]:
     """The legend of the series: each label with its colour."""
     return [(label, PALETTE[i % len(PALETTE)]) for i, (label, _) in enumerate(series)]
 

@@ -87,7 +87,11 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "builtins": ["siae_portal.templatetags.french", "siae_portal.templatetags.tables"],
+            "builtins": [
+                "siae_portal.templatetags.french",
+                "siae_portal.templatetags.tables",
+                "siae_portal.templatetags.filter_forms",
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -1,14 +1,42 @@
-"""`{% paginated_table page "table classes" empty="…" %}<caption>…</caption><thead>…</thead><tbody>…</tbody>
+"""`{% scrollable_table "table classes" %}<caption>…</caption>…{% endscrollable_table %}`: a table in a
+focusable, horizontally scrollable wrapper, the way every wide table of the portal is shown (a keyboard
+user can scroll it: axe's scrollable-region-focusable).
+
+`{% paginated_table page "table classes" empty="…" %}<caption>…</caption><thead>…</thead><tbody>…</tbody>
 {% endpaginated_table %}`: a page of a list as a table, the way every list of the portal shows one
-(a focusable, horizontally scrollable wrapper, then the pagination links of includes/pagination.html),
+(a scrollable table as above, then the pagination links of includes/pagination.html),
 or the `empty` sentence when the page holds nothing (or, for a sentence with variables, what follows
-`{% empty %}` inside the block). A builtin of every template (settings.TEMPLATES)."""
+`{% empty %}` inside the block). Both are builtins of every template (settings.TEMPLATES)."""
 
 from django import template
 from django.template.loader import get_template
 from django.utils.html import format_html
 
 register = template.Library()
+
+
+def _scrollable(table_class, body):
+    return format_html(
+        '<div tabindex="0" class="table-responsive">\n<table class="{}">{}</table>\n</div>\n', table_class, body
+    )
+
+
+class ScrollableTableNode(template.Node):
+    def __init__(self, table_class, nodelist):
+        self.table_class, self.nodelist = table_class, nodelist
+
+    def render(self, context):
+        return _scrollable(self.table_class.resolve(context), self.nodelist.render(context))
+
+
+@register.tag
+def scrollable_table(parser, token):
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError('Usage: {% scrollable_table "table classes" %}…{% endscrollable_table %}')
+    nodelist = parser.parse(("endscrollable_table",))
+    parser.delete_first_token()
+    return ScrollableTableNode(parser.compile_filter(bits[1]), nodelist)
 
 
 class PaginatedTableNode(template.Node):
@@ -22,11 +50,7 @@ class PaginatedTableNode(template.Node):
             if self.empty is None:
                 return self.empty_nodelist.render(context)
             return format_html('<p class="text-body-secondary">{}</p>', self.empty.resolve(context))
-        table = format_html(
-            '<div tabindex="0" class="table-responsive">\n<table class="{}">{}</table>\n</div>\n',
-            self.table_class.resolve(context),
-            self.nodelist.render(context),
-        )
+        table = _scrollable(self.table_class.resolve(context), self.nodelist.render(context))
         with context.push(page=page):
             pagination = get_template("includes/pagination.html").template.render(context)
         return table + pagination
