@@ -90,3 +90,12 @@ def login_as(client, request, role):
     user = request.getfixturevalue(role)
     client.force_login(user)
     return user
+
+
+def get_as(client, request, role, url, *, sees, data=None):
+    """GET `url` logged in as the persona `role`, asserting that the roles in `sees` get the page and
+    every other one a 404 (nothing tells an outsider that the page exists); the response."""
+    login_as(client, request, role)
+    response = client.get(url, data)
+    assert response.status_code == (200 if role in sees else 404)
+    return response

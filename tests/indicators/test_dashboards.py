@@ -9,7 +9,7 @@ from django.urls import reverse
 from indicators.models import CustomRateDefinition, PrescriberPositioning
 from tests.factories import StructureFactory
 from tests.indicators.dashboard_data import make_exits, worked_example
-from tests.personas import ROLES, login_as
+from tests.personas import ROLES, get_as, login_as
 
 # Who sees "Nord Recyclage" (EI, Nord, URIAE): its staff, URIAE's advisor, the Nord agent, admins.
 SEES = {"editor", "reader", "advisor", "agent", "portal_admin"}
@@ -43,10 +43,8 @@ def _svgs(html):
 @pytest.mark.parametrize("role", ROLES)
 def test_structure_dashboard_matrix(client, request, data, role, fmt):
     structure, _ = data
-    login_as(client, request, role)
     url = reverse("indicators:structure_dashboard", args=[structure.pk])
-    response = client.get(url, {"year": 2009, "format": fmt})
-    assert response.status_code == (200 if role in SEES else 404)
+    response = get_as(client, request, role, url, sees=SEES, data={"year": 2009, "format": fmt})
     if role in SEES and not fmt:
         assert "Indicateurs de Nord Recyclage" in response.text
 
