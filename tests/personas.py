@@ -5,6 +5,7 @@ Pas-de-Calais in COORACE ("other_structure"), and one person per role, inside an
 """
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import Membership
 from tests.factories import MembershipFactory, NetworkFactory, StructureFactory, UserFactory
@@ -93,9 +94,13 @@ def login_as(client, request, role):
 
 
 def get_as(client, request, role, url, *, sees, data=None):
-    """GET `url` logged in as the persona `role`, asserting that the roles in `sees` get the page and
-    every other one a 404 (nothing tells an outsider that the page exists); the response."""
+    """GET `url` as the persona `role`, asserting that the roles in `sees` get the page, anonymous is sent
+    to the login page and every other role gets a 404 (nothing tells an outsider that the page exists);
+    the response."""
     login_as(client, request, role)
     response = client.get(url, data)
-    assert response.status_code == (200 if role in sees else 404)
+    if role == "anonymous":
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    else:
+        assert response.status_code == (200 if role in sees else 404)
     return response
