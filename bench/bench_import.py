@@ -57,7 +57,6 @@ def run(database_url: str) -> list[Measure]:
     from django.utils import timezone
 
     from dossiers.models import Structure
-    from indicators.calculations import eligibility_date
     from indicators.importer import import_exits as do_import
     from indicators.importer import parse_rows, read_table
     from indicators.models import ExitRecord
@@ -80,7 +79,7 @@ def run(database_url: str) -> list[Measure]:
     def bare_insert():
         with transaction.atomic():
             ExitRecord.objects.bulk_create(
-                [ExitRecord(structure=structure, eligible_from=eligibility_date(r["entry_date"]), **r) for r in rows],
+                [ExitRecord.for_bulk_create(structure=structure, **r) for r in rows],
                 batch_size=2000,
             )
 

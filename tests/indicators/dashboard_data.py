@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from indicators.calculations import eligibility_date
 from indicators.models import ExitRecord
 
 WORKED_EXAMPLE = (
@@ -21,12 +20,11 @@ def make_exits(structure, year, motives, *, prefix="S", entry=None, exit_=None, 
     entry = entry or date(year, 1, 5)
     exit_ = exit_ or date(year, 9, 30)
     records = [
-        ExitRecord(
+        ExitRecord.for_bulk_create(
             structure=structure,
             reference=f"{prefix}-{year}-{n:04d}",
             entry_date=entry,
             exit_date=exit_,
-            eligible_from=eligibility_date(entry),
             exit_motive=motive,
             hours_worked=600,
             **fields,
