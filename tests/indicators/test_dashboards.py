@@ -177,18 +177,24 @@ def test_custom_definitions_are_shown_beside_and_labelled(client, editor, other_
 # --- The network / département table ----------------------------------------------------------------
 
 
-def test_table_rates_totals_and_highlight(client, portal_admin, data):
-    structure, other = data
-    strong = StructureFactory(name="Très bonne EI", kind="EI", departement="59")
-    make_exits(strong, 2009, ["cdi_non_aide"] * 4, prefix="T")
-    StructureFactory(name="EI sans sortie", kind="EI", departement="59")
+@pytest.fixture
+def table_data(data):
+    """The data, and two more EIs of the Nord: one above every target (4 CDI in 2009), one without
+    any exit (first by name)."""
+    make_exits(
+        StructureFactory(name="Très bonne EI", kind="EI", departement="59"), 2009, ["cdi_non_aide"] * 4, prefix="T"
+    )
+    StructureFactory(name="AAA sans sortie", kind="EI", departement="59")
+
+
+def test_table_rates_totals_and_highlight(client, portal_admin, table_data):
     client.force_login(portal_admin)
     response = client.get(reverse("indicators:dashboard"), {"year": 2009})
     rows = {row.name: row for row in response.context["page"].object_list}
     assert rows["Nord Recyclage"].rates.official.as_dict() == {"numerator": 10, "denominator": 17, "rate": 10 / 17}
     assert rows["Nord Recyclage"].rates.below_target  # 58.8 % < 60 % and 23.5 % < 25 %
     assert not rows["Très bonne EI"].rates.below_target
-    assert rows["EI sans sortie"].rates.official.rate is None and not rows["EI sans sortie"].rates.below_target
+    assert rows["AAA sans sortie"].rates.official.rate is None and not rows["AAA sans sortie"].rates.below_target
     assert response.context["below_count"] == 1
     totals = {kind: (n, rates) for kind, n, rates in response.context["totals"]}
     assert totals["EI"][0] == 3
@@ -238,11 +244,7 @@ def _check_totals(context):
     assert overall.summary.total == sum(row.rates.summary.total for row in rows)
 
 
-def test_table_sort_and_filters(client, portal_admin, data):
-    structure, other = data
-    strong = StructureFactory(name="Très bonne EI", kind="EI", departement="59")
-    make_exits(strong, 2009, ["cdi_non_aide"] * 4, prefix="T")
-    StructureFactory(name="AAA sans sortie", kind="EI", departement="59")
+def test_table_sort_and_filters(client, portal_admin, table_data):
     client.force_login(portal_admin)
     url = reverse("indicators:dashboard")
 
