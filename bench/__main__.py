@@ -15,7 +15,7 @@ from datetime import date
 
 from operations.databases import ensure_postgresql_database
 
-from .common import Measure, best_of, paired
+from .common import Measure, against_floor, best_of, count_queries, page_as
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/siae_portal_bench"
 # The "region": Hauts-de-France, whose Nord-Pas-de-Calais part is the seed's URIAE.
@@ -110,17 +110,7 @@ def run_floor(sql, params):
         return cursor.fetchall()
 
 
-def count_queries(function):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as context:
-        function()
-    return len(context.captured_queries)
-
-
 def regional_measures() -> list[Measure]:
-    from django.test import Client
     from django.urls import reverse
 
     from accounts.models import User
@@ -148,15 +138,14 @@ def regional_measures() -> list[Measure]:
     exits = sum(row[2] for row in floor_rows)
 
     sql_year, params_year = floor_sql(year, year, REGION)
-    seconds, floor = paired(table, lambda: run_floor(sql_year, params_year), PAIRED_REPEAT)
     measures = [
-        Measure(
+        against_floor(
             f"regional dashboard table ({n_structures} structures, {exits:,} exits of {year}: rates and sort)",
-            seconds,
+            table,
+            lambda: run_floor(sql_year, params_year),
             floor_name="hand-written SQL GROUP BY structure, motive",
-            floor_seconds=floor,
+            repeat=PAIRED_REPEAT,
             goal_ratio=1.5,
-            note=f"{count_queries(table)} queries",
         )
     ]
 
@@ -171,45 +160,37 @@ def regional_measures() -> list[Measure]:
         rows = table()
         dashboards.trends(structures, rows, year, definitions)
 
-    work_seconds, floor_work = paired(work, floor_both, PAIRED_REPEAT)
     measures.append(
-        Measure(
+        against_floor(
             f"regional dashboard query work (the table, the {TREND_YEARS}-year trends, the totals per kind)",
-            work_seconds,
+            work,
+            floor_both,
             floor_name="hand-written GROUP BY structure, motive (year) + year, kind, motive (trend years)",
-            floor_seconds=floor_work,
+            repeat=PAIRED_REPEAT,
             goal_ratio=1.5,
-            note=f"{count_queries(work)} queries",
         )
     )
 
-    client = Client()
-    client.force_login(user)
     url = reverse("indicators:dashboard")
-
-    def page():
-        response = client.get(url, {"year": year})
-        assert response.status_code == 200, response.status_code
-
-    page_seconds, page_floor = paired(page, floor_both, REPEAT)
     measures.append(
-        Measure(
+        against_floor(
             "regional dashboard page (the same work + session, filter form, 50-row page, SVG charts, HTML)",
-            page_seconds,
+            page_as(user, url, {"year": year}),
+            floor_both,
             floor_name="the same hand-written GROUP BYs",
-            floor_seconds=page_floor,
-            note=f"{count_queries(page)} queries; rendering included, no goal set by the issue",
+            repeat=REPEAT,
+            note="rendering included, no goal set by the issue",
         )
     )
     admin = User.objects.get_or_create(
         email="bench-admin@bench.local", defaults={"is_staff": True, "is_superuser": True}
     )[0]
-    client.force_login(admin)
+    national_page = page_as(admin, url, {"year": year})
     measures.append(
         Measure(
             f"national dashboard page for an administrator ({Structure.objects.count():,} structures)",
-            best_of(page, 3),
-            note=f"{count_queries(page)} queries; information only (not a goal of the issue)",
+            best_of(national_page, 3),
+            note=f"{count_queries(national_page)} queries; information only (not a goal of the issue)",
         )
     )
     return measures
@@ -269,22 +250,20 @@ def report_measures() -> list[Measure]:
     assert complementary["support_hours"]["internal"] == round(float(sum(row[10] or 0 for row in floor_rows)), 2)
     assert complementary["training"]["entries"] == sum(row[12] or 0 for row in floor_rows)
     assert complementary["signed_statements"] == sum(row[14] for row in floor_rows)
-    seconds, floor = paired(report, lambda: run_floor(*sql), PAIRED_REPEAT)
     return [
-        Measure(
+        against_floor(
             f"indicators report for the region, {year}",
-            seconds,
+            report,
+            lambda: run_floor(*sql),
             floor_name="one hand-written GROUP BY motive giving the same exit figures",
-            floor_seconds=floor,
+            repeat=PAIRED_REPEAT,
             goal_ratio=1.5,
-            note=f"{count_queries(report)} queries",
         )
     ]
 
 
 def structure_measures() -> list[Measure]:
     from django.db.models import Count
-    from django.test import Client
     from django.urls import reverse
 
     from accounts.models import User
@@ -302,16 +281,9 @@ def structure_measures() -> list[Measure]:
         .order_by("-n", "pk")
     )
     biggest, smallest = ranked.first(), ranked.last()
-    client = Client()
-    client.force_login(admin)
     measures = []
     for label, structure in (("biggest", biggest), ("smallest", smallest)):
-        url = reverse("indicators:structure_dashboard", args=[structure.pk])
-
-        def page(url=url):
-            response = client.get(url, {"year": year})
-            assert response.status_code == 200
-
+        page = page_as(admin, reverse("indicators:structure_dashboard", args=[structure.pk]), {"year": year})
         measures.append(
             Measure(
                 f"structure dashboard, {label} structure of the region ({structure.n:,} exits over 10 years)",

@@ -3,24 +3,11 @@ country (an administrator) and for one département (its agent), against a hand-
 timed in the same run: the year's agreed objectives of the structures, and their exits counted
 per structure and motive in one GROUP BY (goal: within 1.5x)."""
 
-import os
-
-from .common import Measure, best_of, paired
+from .common import Measure, against_floor, best_of, count_queries, ensure_django, page_as
 
 DEPARTEMENT = "59"
 AGENT = "bench-agent-59@bench.local"
 PAIRED_REPEAT = 11
-
-
-def _setup_django(database_url: str):
-    import django
-    from django.conf import settings
-
-    if not settings.configured:
-        os.environ.setdefault("DATABASE_URL", database_url)
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "siae_portal.settings")
-        os.environ.setdefault("DJANGO_DEBUG", "true")
-        django.setup()
 
 
 def objectives_floor_sql(year: int, departements: list[str]) -> tuple[str, list]:
@@ -37,10 +24,8 @@ def objectives_floor_sql(year: int, departements: list[str]) -> tuple[str, list]
 
 
 def run(database_url: str) -> list[Measure]:
-    _setup_django(database_url)
+    ensure_django(database_url)
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from accounts.models import Membership, User
@@ -63,11 +48,6 @@ def run(database_url: str) -> list[Measure]:
     agent, _ = User.objects.get_or_create(email=AGENT, defaults={"first_name": "Banc d'essai"})
     Membership.objects.get_or_create(user=agent, role=Membership.Role.AGENT, departement=DEPARTEMENT, is_active=True)
     agent = User.objects.get(pk=agent.pk)
-
-    def count_queries(function):
-        with CaptureQueriesContext(connection) as context:
-            function()
-        return len(context.captured_queries)
 
     measures = []
     for label, user, departements in (
@@ -95,27 +75,19 @@ def run(database_url: str) -> list[Measure]:
             totals[structure_id] = totals.get(structure_id, 0) + total
         for row in rows:
             assert row.by_indicator["exits"].numerator == totals.get(row.pk, 0), row.pk
-        seconds, floor_seconds = paired(work, floor, PAIRED_REPEAT)
         measures.append(
-            Measure(
+            against_floor(
                 f"convention tracking list, {label}: {len(rows):,} structures, {len(objectives):,} objectives "
                 f"of {year}, {sum(totals.values()):,} exits",
-                seconds,
+                work,
+                floor,
                 floor_name="hand-written SQL: the year's objectives + GROUP BY structure, motive",
-                floor_seconds=floor_seconds,
+                repeat=PAIRED_REPEAT,
                 goal_ratio=1.5,
-                note=f"{count_queries(work)} queries",
             )
         )
 
-        client = Client()
-        client.force_login(user)
-        url = reverse("conventions:tracking")
-
-        def page(client=client, url=url):
-            response = client.get(url, {"year": year})
-            assert response.status_code == 200, response.status_code
-
+        page = page_as(user, reverse("conventions:tracking"), {"year": year})
         page()
         measures.append(
             Measure(

@@ -1,6 +1,7 @@
 """Tiny benchmark harness: each measure is timed against a floor measured in the same run, and
 reported as a ratio (so that figures compare across machines)."""
 
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -66,3 +67,64 @@ def paired(function: Callable[[], object], floor: Callable[[], object], repeat: 
             run()
             into.append(time.perf_counter() - start)
     return min(timings), min(floor_timings)
+
+
+def ensure_django(database_url: str) -> None:
+    """Set Django up on `database_url` for a bench module run on its own; under `python -m bench`
+    (bench/__main__.py has set it up already) nothing changes."""
+    import django
+    from django.conf import settings
+
+    if not settings.configured:
+        os.environ.setdefault("DATABASE_URL", database_url)
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "siae_portal.settings")
+        os.environ.setdefault("DJANGO_DEBUG", "true")
+        django.setup()
+
+
+def count_queries(function: Callable[[], object]) -> int:
+    """The number of SQL queries one run of `function` makes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        function()
+    return len(context.captured_queries)
+
+
+def page_as(user, url: str, params: dict) -> Callable[[], None]:
+    """A function that GETs `url` with `params` as `user` (logged in once, beforehand) and checks
+    that the page answers 200: what the page measures time."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+
+    def page():
+        response = client.get(url, params)
+        assert response.status_code == 200, response.status_code
+
+    return page
+
+
+def against_floor(
+    name: str,
+    function: Callable[[], object],
+    floor: Callable[[], object],
+    *,
+    floor_name: str,
+    repeat: int,
+    goal_ratio: float | None = None,
+    note: str = "",
+) -> Measure:
+    """The measure of `function` against its `floor` (timed in alternation, see `paired`), noted with
+    the number of queries `function` makes."""
+    seconds, floor_seconds = paired(function, floor, repeat)
+    return Measure(
+        name,
+        seconds,
+        floor_name=floor_name,
+        floor_seconds=floor_seconds,
+        goal_ratio=goal_ratio,
+        note="; ".join([f"{count_queries(function)} queries", *([note] if note else [])]),
+    )

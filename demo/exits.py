@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.utils import timezone
 
 from dossiers.models import Structure
-from indicators.calculations import eligibility_date
 from indicators.importer import write_bulk_history
 from indicators.models import CustomRateDefinition, ExitRecord, PrescriberPositioning
 from siae_portal.datafiles import read_json
@@ -82,12 +81,11 @@ def _records_for(structure, rng: random.Random) -> list[ExitRecord]:
                 else:
                     situations[months] = ""
             records.append(
-                ExitRecord(
+                ExitRecord.for_bulk_create(
                     structure=structure,
                     reference=f"{prefix}-{year}-{n + 1:03d}",
                     entry_date=entry_date,
                     exit_date=exit_date,
-                    eligible_from=eligibility_date(entry_date),
                     hours_worked=Decimal(f"{rng.uniform(30, 1100):.2f}") if by_hours or rng.random() < 0.5 else None,
                     exit_motive=motive,
                     prescriber=rng.choice(prescribers),

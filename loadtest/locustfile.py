@@ -153,19 +153,21 @@ class SiaeStaff(PortalUser):
     accounts = ["siae@demo.local", "siae62@demo.local"]
 
 
-class Advisor(PortalUser):
+class DashboardReader(PortalUser):
+    """The advisors and the agents, who also read the dashboard of their network or département."""
+
+    abstract = True
+
+    @task(3)
+    def dashboard(self):
+        self.client.get("/indicateurs/", name="tableau de bord (réseau, département)")
+
+
+class Advisor(DashboardReader):
     weight = 2
     accounts = ["conseiller@demo.local", "coorace@demo.local"]
 
-    @task(3)
-    def network_dashboard(self):
-        self.client.get("/indicateurs/", name="tableau de bord (réseau, département)")
 
-
-class Agent(PortalUser):
+class Agent(DashboardReader):
     weight = 1
     accounts = ["ddtefp59@demo.local", "ddtefp62@demo.local"]
-
-    @task(3)
-    def departement_dashboard(self):
-        self.client.get("/indicateurs/", name="tableau de bord (réseau, département)")

@@ -5,6 +5,7 @@ Pas-de-Calais in COORACE ("other_structure"), and one person per role, inside an
 """
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import Membership
 from tests.factories import MembershipFactory, NetworkFactory, StructureFactory, UserFactory
@@ -47,45 +48,29 @@ def other_structure(coorace):
     )
 
 
-def _member(role, **target):
-    user = UserFactory()
-    MembershipFactory(user=user, role=role, **target)
-    return user
+def _member_persona(role, **target):
+    """A fixture: a new user holding one membership of `role`. A `structure` or `network` target names the
+    persona fixture that provides it (so the persona's world is the one the test sees); a `departement` is a code."""
+
+    @pytest.fixture
+    def persona(request, db):
+        scope = {
+            key: value if key == "departement" else request.getfixturevalue(value) for key, value in target.items()
+        }
+        user = UserFactory()
+        MembershipFactory(user=user, role=role, **scope)
+        return user
+
+    return persona
 
 
-@pytest.fixture
-def editor(structure):
-    return _member(Membership.Role.SIAE_EDITOR, structure=structure)
-
-
-@pytest.fixture
-def reader(structure):
-    return _member(Membership.Role.SIAE_READER, structure=structure)
-
-
-@pytest.fixture
-def other_editor(other_structure):
-    return _member(Membership.Role.SIAE_EDITOR, structure=other_structure)
-
-
-@pytest.fixture
-def advisor(uriae):
-    return _member(Membership.Role.ADVISOR, network=uriae)
-
-
-@pytest.fixture
-def other_advisor(coorace):
-    return _member(Membership.Role.ADVISOR, network=coorace)
-
-
-@pytest.fixture
-def agent(db):
-    return _member(Membership.Role.AGENT, departement="59")
-
-
-@pytest.fixture
-def other_agent(db):
-    return _member(Membership.Role.AGENT, departement="62")
+editor = _member_persona(Membership.Role.SIAE_EDITOR, structure="structure")
+reader = _member_persona(Membership.Role.SIAE_READER, structure="structure")
+other_editor = _member_persona(Membership.Role.SIAE_EDITOR, structure="other_structure")
+advisor = _member_persona(Membership.Role.ADVISOR, network="uriae")
+other_advisor = _member_persona(Membership.Role.ADVISOR, network="coorace")
+agent = _member_persona(Membership.Role.AGENT, departement="59")
+other_agent = _member_persona(Membership.Role.AGENT, departement="62")
 
 
 @pytest.fixture
@@ -106,3 +91,16 @@ def login_as(client, request, role):
     user = request.getfixturevalue(role)
     client.force_login(user)
     return user
+
+
+def get_as(client, request, role, url, *, sees, data=None):
+    """GET `url` as the persona `role`, asserting that the roles in `sees` get the page, anonymous is sent
+    to the login page and every other role gets a 404 (nothing tells an outsider that the page exists);
+    the response."""
+    login_as(client, request, role)
+    response = client.get(url, data)
+    if role == "anonymous":
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    else:
+        assert response.status_code == (200 if role in sees else 404)
+    return response

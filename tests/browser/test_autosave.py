@@ -7,18 +7,10 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.browser.login import log_in
 from tests.dossiers.conftest import make_campaign
-from tests.personas import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, live_server, email):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name=email)).to_be_visible()
 
 
 def test_typed_text_survives_leaving_the_page_and_a_second_tab_never_overwrites_it(page, live_server, editor):
@@ -27,7 +19,7 @@ def test_typed_text_survives_leaving_the_page_and_a_second_tab_never_overwrites_
     campaign = make_campaign(2009)
     dossier = Dossier.objects.create(structure=editor.memberships.get().structure, campaign=campaign)
     axis1 = f"{live_server.url}{reverse('dossiers:axis', args=[dossier.pk, 1])}"
-    _log_in(page, live_server, editor.email)
+    log_in(page, live_server, editor.email)
 
     # Typed, then the user clicks axis 2 at once: the text is saved on leaving the field.
     page.goto(axis1)

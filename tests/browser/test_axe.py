@@ -6,17 +6,16 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.urls import reverse
-from playwright.sync_api import expect
 
 from dossiers.models import Dossier, Structure
 from dossiers.workflow import AGENT_VISIBLE_STATUSES
+from tests.browser.login import DEMO_PASSWORD, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Rules of WCAG 2.0/2.1 levels A and AA: what RGAA 4 maps to.
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 BLOCKING = {"serious", "critical"}
-PASSWORD = "demo-siae-2009"
 
 
 def blocking_violations(page, axe):
@@ -28,15 +27,6 @@ def blocking_violations(page, axe):
         if violation["impact"] in BLOCKING
         for node in violation["nodes"]
     ]
-
-
-def log_in(page, live_server, email):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}{reverse('login')}")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name=email)).to_be_visible()
 
 
 def role_pages():
@@ -90,7 +80,7 @@ def test_every_main_page_of_every_role_passes_axe(page, live_server):
         found += blocking_violations(page, axe)
     visited = 0
     for email, urls in role_pages().items():
-        log_in(page, live_server, email)
+        log_in(page, live_server, email, DEMO_PASSWORD)
         for url in urls:
             response = page.goto(f"{live_server.url}{url}")
             assert response.status == 200, f"{email} {url}: {response.status}"

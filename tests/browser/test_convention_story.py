@@ -5,23 +5,14 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.personas import PASSWORD
+from tests.browser.login import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _log_in(page, live_server, email):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name=email)).to_be_visible()
-
-
 def test_the_siae_proposes_the_advisor_comments_the_agent_agrees(page, live_server, structure, editor, advisor, agent):
     structure_url = f"{live_server.url}{reverse('dossiers:structure_detail', args=[structure.pk])}"
-    _log_in(page, live_server, editor.email)
+    log_in(page, live_server, editor.email)
     page.goto(structure_url)
     page.get_by_role("link", name="Proposer une convention et ses objectifs").click()
     page.get_by_label("Première année").fill("2010")
@@ -35,13 +26,13 @@ def test_the_siae_proposes_the_advisor_comments_the_agent_agrees(page, live_serv
     expect(page.get_by_text("Convention 2010-2011 proposée")).to_be_visible()
     convention_url = page.url
 
-    _log_in(page, live_server, advisor.email)
+    log_in(page, live_server, advisor.email)
     page.goto(convention_url)
     page.get_by_label("Votre commentaire").fill("L'emploi durable 2011 est ambitieux, tenable avec le marché.")
     page.get_by_role("button", name="Ajouter le commentaire").click()
     expect(page.get_by_text("Commentaire ajouté.")).to_be_visible()
 
-    _log_in(page, live_server, agent.email)
+    log_in(page, live_server, agent.email)
     page.goto(convention_url)
     expect(page.get_by_text("L'emploi durable 2011 est ambitieux")).to_be_visible()
     page.get_by_role("button", name="Conclure la convention (définitif)").click()
@@ -51,7 +42,7 @@ def test_the_siae_proposes_the_advisor_comments_the_agent_agrees(page, live_serv
     page.get_by_role("button", name="Conclure la convention (définitif)").click()
     expect(page.get_by_text("Convention 2010-2011 conclue.")).to_be_visible()
 
-    _log_in(page, live_server, editor.email)
+    log_in(page, live_server, editor.email)
     page.goto(structure_url)
     page.get_by_role("link", name="Convention 2010-2011").click()
     expect(page.locator("[data-status]")).to_have_text("conclue")

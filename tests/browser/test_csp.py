@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from dossiers.models import Dossier, Structure
 from indicators.models import ExitRecord
+from tests.browser.login import DEMO_PASSWORD, log_in
 from toolbox.models import Resource
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,18 +41,10 @@ def watched(page):
     return visit, blocked
 
 
-def _log_in(page, live_server, email):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Adresse e-mail").fill(email)
-    page.get_by_label("Mot de passe").fill("demo-siae-2009")
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name=email)).to_be_visible()
-
-
 def test_the_portal_and_the_admin_run_under_the_csp(page, live_server, watched):
     call_command("seed_demo")
     visit, blocked = watched
-    _log_in(page, live_server, "admin@demo.local")
+    log_in(page, live_server, "admin@demo.local", DEMO_PASSWORD)
     structure = Structure.objects.filter(exit_records__isnull=False).first()
     dossier = Dossier.objects.filter(campaign__year=2009).exclude(answers=None).first()
     record = ExitRecord.objects.filter(structure=structure).first()
@@ -101,7 +94,7 @@ def test_a_toolbox_link_opens_its_site_under_the_csp(page, live_server, watched)
     assert other_origin != live_server.url
     resource = Resource.objects.filter(status=Resource.Status.PUBLISHED, url__gt="").first()
     Resource.objects.filter(pk=resource.pk).update(url=f"{other_origin}/accounts/login/", download_count=0)
-    _log_in(page, live_server, "siae@demo.local")
+    log_in(page, live_server, "siae@demo.local", DEMO_PASSWORD)
     visit(f"{live_server.url}{reverse('toolbox:detail', args=[resource.pk])}")
     with page.expect_popup() as popup_info:
         page.get_by_role("button", name="Ouvrir le lien").click()

@@ -5,7 +5,7 @@ import pytest
 
 from conventions import services
 from conventions.services import ObjectiveInput
-from indicators.models import ExitRecord
+from tests.indicators.dashboard_data import save_exits
 
 
 def objectives(years, *, exits=20, official="0.60", durable="0.25", **more):
@@ -37,15 +37,14 @@ def make_convention(structure, user=None, first_year=2007, last_year=2009, *, ag
 
 def add_exits(structure, year, motives, *, full_time=False, prefix="C"):
     """Eligible exits (entry in January, exit in October) of `structure` in `year`."""
-    for n, motive in enumerate(motives):
-        ExitRecord(
-            structure=structure,
-            reference=f"{prefix}{year}-{n:03d}",
-            entry_date=date(year, 1, 5),
-            exit_date=date(year, 10, 1),
-            exit_motive=motive,
-            full_time=full_time,
-        ).save()
+    save_exits(
+        structure,
+        motives,
+        reference=f"{prefix}{year}-{{n:03d}}",
+        entry=date(year, 1, 5),
+        exit_=date(year, 10, 1),
+        full_time=full_time,
+    )
 
 
 @pytest.fixture

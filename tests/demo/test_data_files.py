@@ -44,6 +44,15 @@ def seed_error(**options) -> str:
     return str(caught.value)
 
 
+def assert_named_at_line(data_dir, name, line, message, *loaders):
+    """Seeding with `loaders` stops on a DataFileError that names the file `name` and its `line`
+    first, then says `message`."""
+    with pytest.raises(DataFileError) as caught:
+        seeding_with(data_dir, *loaders)
+    assert str(caught.value).startswith(f"{data_dir / name}, ligne {line} : ")
+    assert message in str(caught.value)
+
+
 def seeding_with(data_dir, *loaders) -> Seeding:
     """A Seeding after the steps of `loaders` (the real files), for the loaders that follow."""
     seeding = Seeding(io.StringIO())
@@ -86,10 +95,7 @@ def test_a_wrong_siret_in_structures_csv_stops_the_seed_and_writes_nothing(data_
 )
 def test_a_wrong_structure_row_is_named_at_its_line(data_dir, old, new, message):
     line = change(data_dir / "structures.csv", old, new)
-    with pytest.raises(DataFileError) as caught:
-        seeding_with(data_dir, structures.load)
-    assert str(caught.value).startswith(f"{data_dir / 'structures.csv'}, ligne {line} : ")
-    assert message in str(caught.value)
+    assert_named_at_line(data_dir, "structures.csv", line, message, structures.load)
 
 
 @pytest.mark.parametrize(
@@ -106,10 +112,7 @@ def test_a_wrong_structure_row_is_named_at_its_line(data_dir, old, new, message)
 )
 def test_a_wrong_account_is_named_at_its_line(data_dir, old, new, offset, message):
     line = change(data_dir / "accounts.json", old, new) + offset
-    with pytest.raises(DataFileError) as caught:
-        seeding_with(data_dir, structures.load, accounts.load)
-    assert str(caught.value).startswith(f"{data_dir / 'accounts.json'}, ligne {line} : ")
-    assert message in str(caught.value)
+    assert_named_at_line(data_dir, "accounts.json", line, message, structures.load, accounts.load)
 
 
 def test_a_wrong_toolbox_entry_rolls_back_every_step(data_dir):
@@ -148,13 +151,8 @@ def test_a_wrong_toolbox_entry_rolls_back_every_step(data_dir):
     ],
 )
 def test_a_wrong_resource_is_named_at_its_line(data_dir, old, new, message):
-    line = change(data_dir / "toolbox.json", old, new)
-    seeding = seeding_with(data_dir, structures.load, accounts.load)
-    with pytest.raises(DataFileError) as caught:
-        toolbox.load(seeding, data_dir / "toolbox.json")
-    start = resource_line(data_dir, line)
-    assert str(caught.value).startswith(f"{data_dir / 'toolbox.json'}, ligne {start} : ")
-    assert message in str(caught.value)
+    start = resource_line(data_dir, change(data_dir / "toolbox.json", old, new))
+    assert_named_at_line(data_dir, "toolbox.json", start, message, structures.load, accounts.load, toolbox.load)
 
 
 @pytest.mark.parametrize(
@@ -180,11 +178,8 @@ def test_a_wrong_resource_is_named_at_its_line(data_dir, old, new, message):
 )
 def test_a_wrong_dossier_row_is_named_at_its_line(data_dir, old, new, message):
     line = change(data_dir / "dossiers-2009.csv", old, new)
-    seeding = seeding_with(data_dir, structures.load, campaigns.load_questionnaire, campaigns.load_answers)
-    with pytest.raises(DataFileError) as caught:
-        campaigns.load_dossiers(seeding, data_dir / "dossiers-2009.csv")
-    assert str(caught.value).startswith(f"{data_dir / 'dossiers-2009.csv'}, ligne {line} : ")
-    assert message in str(caught.value)
+    loaders = (structures.load, campaigns.load_questionnaire, campaigns.load_answers, campaigns.load_dossiers)
+    assert_named_at_line(data_dir, "dossiers-2009.csv", line, message, *loaders)
 
 
 def test_a_wrong_sample_answer_is_named_at_its_line(data_dir):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from dossiers.models import Answer, AxisComment, Dossier, DossierTransition
 from tests.dossiers.conftest import ROLES, answer_all_required, set_status
 from tests.factories import StructureFactory
-from tests.personas import login_as
+from tests.personas import get_as, login_as
 
 # On a draft of "Nord Recyclage" (EI, Nord, URIAE): who sees it, who writes in it, who comments.
 SEES = {"editor", "reader", "advisor", "portal_admin"}
@@ -36,9 +36,7 @@ def _attachment(dossier):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_detail_matrix(client, request, dossier, role):
-    login_as(client, request, role)
-    response = client.get(reverse("dossiers:detail", args=[dossier.pk]))
-    assert response.status_code == (200 if role in SEES else 404)
+    response = get_as(client, request, role, reverse("dossiers:detail", args=[dossier.pk]), sees=SEES)
     if role in SEES:
         assert "Offre de services 2009" in response.text
         assert ("Transmettre à la DDTEFP" in response.text) == (role in WRITES)
@@ -57,9 +55,7 @@ def test_detail_matrix_once_transmitted(client, request, dossier, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_axis_page_matrix(client, request, dossier, role):
-    login_as(client, request, role)
-    response = client.get(reverse("dossiers:axis", args=[dossier.pk, 1]))
-    assert response.status_code == (200 if role in SEES else 404)
+    response = get_as(client, request, role, reverse("dossiers:axis", args=[dossier.pk, 1]), sees=SEES)
     if role in SEES:
         assert "Présentez votre structure." in response.text
         assert (response.context["form"] is not None) == (role in WRITES)
@@ -293,9 +289,7 @@ def test_an_attachment_can_be_removed(client, editor, dossier, django_capture_on
 @pytest.mark.parametrize("role", ROLES)
 def test_attachment_matrix(client, request, dossier, role):
     answer = _attachment(dossier)
-    login_as(client, request, role)
-    response = client.get(reverse("dossiers:attachment", args=[dossier.pk, answer.pk]))
-    assert response.status_code == (200 if role in SEES else 404)
+    get_as(client, request, role, reverse("dossiers:attachment", args=[dossier.pk, answer.pk]), sees=SEES)
 
 
 def test_attachment_of_another_dossier_is_404(client, editor, dossier, other_dossier):
@@ -429,9 +423,7 @@ def test_reuse_button_and_message(client, editor, dossier, previous_campaign, st
 
 @pytest.mark.parametrize("role", ROLES)
 def test_snapshots_matrix(client, request, dossier, role):
-    login_as(client, request, role)
-    response = client.get(reverse("dossiers:snapshots", args=[dossier.pk]))
-    assert response.status_code == (200 if role in SEES else 404)
+    get_as(client, request, role, reverse("dossiers:snapshots", args=[dossier.pk]), sees=SEES)
 
 
 def test_snapshot_diff_shows_what_changed(client, editor, agent, dossier):

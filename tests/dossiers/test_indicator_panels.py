@@ -6,33 +6,21 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from indicators.models import ExitRecord
 from tests.dossiers.test_pdf import _url, pdf_text, poppler  # noqa: F401
+from tests.indicators.dashboard_data import save_exits
 
 
 @pytest.fixture
 def exits(structure):
     """Nord Recyclage (EI): in 2007, 2 dynamic exits out of 4 (50 %); in 2008, 3 out of 4 (75 %),
     one of them durable; in 2009 (the campaign's year, not shown) one exit."""
-    rows = [
-        (2007, "cdd_moins_6m"),
-        (2007, "formation_qualifiante"),
-        (2007, "chomage"),
-        (2007, "chomage"),
-        (2008, "cdi_non_aide"),
-        (2008, "cdd_moins_6m"),
-        (2008, "autre_siae"),
-        (2008, "chomage"),
-        (2009, "cdi_non_aide"),
-    ]
-    for n, (year, motive) in enumerate(rows):
-        ExitRecord.objects.create(
-            structure=structure,
-            reference=f"P-{n}",
-            entry_date=date(year - 1, 6, 1),
-            exit_date=date(year, 6, 30),
-            exit_motive=motive,
-        )
+    by_year = {
+        2007: ["cdd_moins_6m", "formation_qualifiante", "chomage", "chomage"],
+        2008: ["cdi_non_aide", "cdd_moins_6m", "autre_siae", "chomage"],
+        2009: ["cdi_non_aide"],
+    }
+    for year, motives in by_year.items():
+        save_exits(structure, motives, reference=f"P{year}-{{n}}", entry=date(year - 1, 6, 1), exit_=date(year, 6, 30))
 
 
 def test_campaign_indicator_years(campaign):

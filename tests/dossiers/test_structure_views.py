@@ -4,7 +4,7 @@ from django.urls import reverse
 from dossiers.models import Structure
 from tests.dossiers.conftest import ROLES
 from tests.factories import StructureFactory
-from tests.personas import login_as
+from tests.personas import get_as, login_as
 
 # Who sees the structure "Nord Recyclage" (EI, Nord, URIAE) and who may edit it.
 SEES = {"editor", "reader", "advisor", "agent", "portal_admin"}
@@ -13,9 +13,7 @@ EDITS = {"editor", "portal_admin"}
 
 @pytest.mark.parametrize("role", ROLES)
 def test_detail_matrix(client, request, structure, role):
-    login_as(client, request, role)
-    response = client.get(reverse("dossiers:structure_detail", args=[structure.pk]))
-    assert response.status_code == (200 if role in SEES else 404)
+    response = get_as(client, request, role, reverse("dossiers:structure_detail", args=[structure.pk]), sees=SEES)
     if role in SEES:
         assert "Nord Recyclage" in response.text
         assert ("Modifier la fiche" in response.text) == (role in EDITS)
@@ -93,17 +91,23 @@ def test_editor_cannot_move_the_structure_between_networks(client, request, edit
     assert client.get(reverse("dossiers:structure_detail", args=[structure.pk])).status_code == 200
 
 
-def test_admin_edits_identity_and_a_wrong_siret_is_refused(client, portal_admin, structure, uriae):
-    client.force_login(portal_admin)
-    data = {
-        "name": "Nord Recyclage",
-        "siret": "35600000000049",
-        "kind": "EI",
-        "departement": "59",
-        "commune": "Roubaix",
-        "networks": [uriae.pk],
-        "insertion_posts_etp": "18.5",
+def _admin_form(structure, **changes):
+    """The administrator's structure form as `structure` stands, every field filled in, with `changes`."""
+    return {
+        "name": structure.name,
+        "siret": structure.siret,
+        "kind": structure.kind,
+        "departement": structure.departement,
+        "commune": structure.commune,
+        "networks": [network.pk for network in structure.networks.all()],
+        "insertion_posts_etp": str(structure.insertion_posts_etp),
+        **changes,
     }
+
+
+def test_admin_edits_identity_and_a_wrong_siret_is_refused(client, portal_admin, structure):
+    client.force_login(portal_admin)
+    data = _admin_form(structure, siret="35600000000049", insertion_posts_etp="18.5")
     response = client.post(reverse("dossiers:structure_edit", args=[structure.pk]), data)
     assert response.status_code == 200
     assert "clé de contrôle" in response.text
@@ -165,17 +169,9 @@ def test_home_is_paginated_with_a_constant_number_of_queries(client, advisor, ur
     assert len(response.context["page"].object_list) == 15
 
 
-def test_negative_posts_get_a_clear_french_message_and_change_nothing(client, portal_admin, structure, uriae):
+def test_negative_posts_get_a_clear_french_message_and_change_nothing(client, portal_admin, structure):
     client.force_login(portal_admin)
-    data = {
-        "name": "Autre nom",
-        "siret": structure.siret,
-        "kind": "EI",
-        "departement": "59",
-        "commune": "Roubaix",
-        "networks": [uriae.pk],
-        "insertion_posts_etp": "-3",
-    }
+    data = _admin_form(structure, name="Autre nom", insertion_posts_etp="-3")
     response = client.post(reverse("dossiers:structure_edit", args=[structure.pk]), data)
     assert response.status_code == 200
     assert response.context["form"].errors == {

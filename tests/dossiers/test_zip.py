@@ -19,7 +19,7 @@ from tests.dossiers import test_pdf
 from tests.dossiers.conftest import answer_all_required
 from tests.dossiers.test_pdf import pdf_text
 from tests.factories import StructureFactory
-from tests.personas import ROLES, login_as
+from tests.personas import ROLES, get_as, login_as
 from tests.portal.test_url_table import forbid_writes
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +58,20 @@ def stored_bytes(snapshot) -> bytes:
 
 def stored(snapshot) -> bool:
     return Snapshot._meta.get_field("pdf").storage.exists(snapshot.pdf.name)
+
+
+def fail_the_first_render(monkeypatch) -> list:
+    """From now on the PDF renderer fails once (WeasyPrint unavailable), then renders; the list of its calls."""
+    real, calls = pdf.render_dossier_pdf, []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("WeasyPrint indisponible")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_dossier_pdf", flaky)
+    return calls
 
 
 @pytest.fixture
@@ -155,15 +169,7 @@ def test_a_failing_render_is_retried_and_logged(transmitted, monkeypatch, settin
 
     snapshot = transmitted.snapshots.get()
     Snapshot._meta.get_field("pdf").storage.delete(snapshot.pdf.name)
-    real, calls = pdf.render_dossier_pdf, []
-
-    def flaky(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 1:
-            raise OSError("WeasyPrint indisponible")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(pdf, "render_dossier_pdf", flaky)
+    calls = fail_the_first_render(monkeypatch)
     settings.TASK_MAX_ATTEMPTS = 3
     with caplog.at_level(logging.WARNING, logger="siae_portal.tasks"):
         result = render_snapshot_pdf.enqueue(snapshot.pk)
@@ -182,15 +188,7 @@ def test_a_failed_render_is_listed_in_the_admin_and_retried_by_the_worker(
     from tests.factories import UserFactory
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    real, calls = pdf.render_dossier_pdf, []
-
-    def flaky(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 1:
-            raise OSError("WeasyPrint indisponible")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(pdf, "render_dossier_pdf", flaky)
+    fail_the_first_render(monkeypatch)
     answer_all_required(dossier, editor)
     services.apply_transition(dossier, "submit", editor, notify=False)
     snapshot = dossier.snapshots.get()
@@ -322,13 +320,8 @@ def test_the_advisors_zip_holds_its_networks_approved_and_transmitted_dossiers(
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])
 def test_zip_matrix(client, request, transmitted, role):
-    login_as(client, request, role)
-    response = client.get(_zip_url())
-    if role == "anonymous":
-        assert response.status_code == 302 and response.url.startswith("/accounts/login/")
-        return
-    assert response.status_code == (200 if role in ZIP_ROLES else 404)
-    if response.status_code == 200:
+    response = get_as(client, request, role, _zip_url(), sees=ZIP_ROLES)
+    if role in ZIP_ROLES:
         names = read_zip(response).namelist()
         assert "index.csv" in names
         sees_it = role in {"advisor", "agent", "portal_admin"}

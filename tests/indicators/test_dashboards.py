@@ -9,7 +9,7 @@ from django.urls import reverse
 from indicators.models import CustomRateDefinition, PrescriberPositioning
 from tests.factories import StructureFactory
 from tests.indicators.dashboard_data import make_exits, worked_example
-from tests.personas import ROLES, login_as
+from tests.personas import ROLES, get_as, login_as
 
 # Who sees "Nord Recyclage" (EI, Nord, URIAE): its staff, URIAE's advisor, the Nord agent, admins.
 SEES = {"editor", "reader", "advisor", "agent", "portal_admin"}
@@ -43,10 +43,8 @@ def _svgs(html):
 @pytest.mark.parametrize("role", ROLES)
 def test_structure_dashboard_matrix(client, request, data, role, fmt):
     structure, _ = data
-    login_as(client, request, role)
     url = reverse("indicators:structure_dashboard", args=[structure.pk])
-    response = client.get(url, {"year": 2009, "format": fmt})
-    assert response.status_code == (200 if role in SEES else 404)
+    response = get_as(client, request, role, url, sees=SEES, data={"year": 2009, "format": fmt})
     if role in SEES and not fmt:
         assert "Indicateurs de Nord Recyclage" in response.text
 
@@ -179,18 +177,24 @@ def test_custom_definitions_are_shown_beside_and_labelled(client, editor, other_
 # --- The network / département table ----------------------------------------------------------------
 
 
-def test_table_rates_totals_and_highlight(client, portal_admin, data):
-    structure, other = data
-    strong = StructureFactory(name="Très bonne EI", kind="EI", departement="59")
-    make_exits(strong, 2009, ["cdi_non_aide"] * 4, prefix="T")
-    StructureFactory(name="EI sans sortie", kind="EI", departement="59")
+@pytest.fixture
+def table_data(data):
+    """The data, and two more EIs of the Nord: one above every target (4 CDI in 2009), one without
+    any exit (first by name)."""
+    make_exits(
+        StructureFactory(name="Très bonne EI", kind="EI", departement="59"), 2009, ["cdi_non_aide"] * 4, prefix="T"
+    )
+    StructureFactory(name="AAA sans sortie", kind="EI", departement="59")
+
+
+def test_table_rates_totals_and_highlight(client, portal_admin, table_data):
     client.force_login(portal_admin)
     response = client.get(reverse("indicators:dashboard"), {"year": 2009})
     rows = {row.name: row for row in response.context["page"].object_list}
     assert rows["Nord Recyclage"].rates.official.as_dict() == {"numerator": 10, "denominator": 17, "rate": 10 / 17}
     assert rows["Nord Recyclage"].rates.below_target  # 58.8 % < 60 % and 23.5 % < 25 %
     assert not rows["Très bonne EI"].rates.below_target
-    assert rows["EI sans sortie"].rates.official.rate is None and not rows["EI sans sortie"].rates.below_target
+    assert rows["AAA sans sortie"].rates.official.rate is None and not rows["AAA sans sortie"].rates.below_target
     assert response.context["below_count"] == 1
     totals = {kind: (n, rates) for kind, n, rates in response.context["totals"]}
     assert totals["EI"][0] == 3
@@ -240,11 +244,7 @@ def _check_totals(context):
     assert overall.summary.total == sum(row.rates.summary.total for row in rows)
 
 
-def test_table_sort_and_filters(client, portal_admin, data):
-    structure, other = data
-    strong = StructureFactory(name="Très bonne EI", kind="EI", departement="59")
-    make_exits(strong, 2009, ["cdi_non_aide"] * 4, prefix="T")
-    StructureFactory(name="AAA sans sortie", kind="EI", departement="59")
+def test_table_sort_and_filters(client, portal_admin, table_data):
     client.force_login(portal_admin)
     url = reverse("indicators:dashboard")
 

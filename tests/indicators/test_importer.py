@@ -41,6 +41,13 @@ def errors_of(structure, raw, filename="sorties.csv"):
     return [str(error) for error in failure.value.errors]
 
 
+def run_once_fixed(structure, text, error, wrong, right):
+    """Import `text`, refused with `error` alone while it holds `wrong`, then imported once `wrong`
+    reads `right`; the result."""
+    assert errors_of(structure, make_file(text)) == [error]
+    return run(structure, make_file(text.replace(wrong, right)))
+
+
 @pytest.fixture
 def aci(db):
     return StructureFactory(kind="ACI")
@@ -81,12 +88,11 @@ def test_comma_separated_file_with_iso_dates_and_decimal_point(aci):
         "S-2,2009-01-31,2009-04-29,Formation qualifiante,150.25\n"
     )
     # "Formation qualifiante" is neither the code nor the label.
-    assert errors_of(aci, make_file(text)) == [
+    error = (
         "ligne 3, colonne motif_sortie : motif inconnu « Formation qualifiante » : indiquez un code ou un "
         "libellé de la nomenclature."
-    ]
-    text = text.replace("Formation qualifiante", "FORMATION_QUALIFIANTE")
-    result = run(aci, make_file(text))
+    )
+    result = run_once_fixed(aci, text, error, "Formation qualifiante", "FORMATION_QUALIFIANTE")
     assert result.created == 2
     assert ExitRecord.objects.get(reference="S-1").hours_worked == Decimal("160.50")
     assert ExitRecord.objects.get(reference="S-2").hours_worked == Decimal("150.25")
@@ -356,10 +362,8 @@ def test_unpadded_dates_and_thousands_separators(ai):
         "A;5/1/2009;30/9/2009;chomage;1\u00a0234,5\n"
         "B;05/01/09;30/09/2009;chomage;1 000\n"
     )
-    assert errors_of(ai, make_file(text)) == [
-        "ligne 3, colonne date_entree : date invalide « 05/01/09 » : attendu JJ/MM/AAAA ou AAAA-MM-JJ."
-    ]
-    run(ai, make_file(text.replace("05/01/09", "05/01/2009")))
+    error = "ligne 3, colonne date_entree : date invalide « 05/01/09 » : attendu JJ/MM/AAAA ou AAAA-MM-JJ."
+    run_once_fixed(ai, text, error, "05/01/09", "05/01/2009")
     assert ExitRecord.objects.get(reference="A").entry_date == date(2009, 1, 5)
     assert ExitRecord.objects.get(reference="A").hours_worked == Decimal("1234.50")
     assert ExitRecord.objects.get(reference="B").hours_worked == Decimal("1000.00")

@@ -18,7 +18,6 @@ from hypothesis.stateful import (
 
 from dossiers.models import Structure
 from indicators import rollup
-from indicators.calculations import eligibility_date
 from indicators.importer import import_exits
 from indicators.models import ExitRecord, ExitRollup
 from indicators.selectors import _exits, exit_figures_by, motive_figures
@@ -33,9 +32,7 @@ def make_structure(siret, kind="ACI"):
 
 def record(structure, n, **values):
     values = {"entry_date": date(2009, 1, 5), "exit_date": date(2009, 6, 1), "exit_motive": "chomage", **values}
-    return ExitRecord(
-        structure=structure, reference=f"R-{n}", eligible_from=eligibility_date(values["entry_date"]), **values
-    )
+    return ExitRecord.for_bulk_create(structure=structure, reference=f"R-{n}", **values)
 
 
 @pytest.mark.django_db

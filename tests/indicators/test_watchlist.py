@@ -4,7 +4,6 @@ from decimal import Decimal
 import pytest
 
 from indicators.calculations import Rate
-from indicators.models import ExitRecord
 from indicators.watchlist import (
     SMALL_POSTS_ETP,
     StructureFigures,
@@ -13,6 +12,7 @@ from indicators.watchlist import (
     watchlist,
 )
 from tests.factories import NetworkFactory, StructureFactory
+from tests.indicators.dashboard_data import save_exits
 
 YEAR = 2009
 
@@ -97,17 +97,13 @@ def test_a_healthy_structure_has_no_signal():
 
 
 def _exits(structure, year, durable, other):
-    n = 0
-    for motive, count in (("cdi_non_aide", durable), ("chomage", other)):
-        for _ in range(count):
-            n += 1
-            ExitRecord.objects.create(
-                structure=structure,
-                reference=f"R{structure.pk}-{year}-{n}",
-                entry_date=date(year - 1, 1, 5),
-                exit_date=date(year, 9, 30),
-                exit_motive=motive,
-            )
+    save_exits(
+        structure,
+        ["cdi_non_aide"] * durable + ["chomage"] * other,
+        reference=f"R{structure.pk}-{year}-{{n}}",
+        entry=date(year - 1, 1, 5),
+        exit_=date(year, 9, 30),
+    )
 
 
 @pytest.mark.django_db

@@ -18,6 +18,13 @@ def error_of(function, *args, **kwargs) -> DataFileError:
     return caught.value
 
 
+def assert_named_at_line(error, path, line, message):
+    """The error knows its line, and names the file and that line before saying `message`."""
+    assert error.line == line
+    assert str(error).startswith(f"{path}, ligne {line} : ")
+    assert message in str(error)
+
+
 # --- CSV -----------------------------------------------------------------------------------------
 
 
@@ -48,10 +55,8 @@ def test_csv_with_a_byte_order_mark_and_an_optional_column(tmp_path):
     ],
 )
 def test_a_malformed_csv_names_the_file_and_the_line(tmp_path, content, line, message):
-    error = error_of(read_csv, write(tmp_path, "rows.csv", content), ["name", "text"])
-    assert error.line == line
-    assert str(error).startswith(f"{tmp_path / 'rows.csv'}, ligne {line} : ")
-    assert message in str(error)
+    path = write(tmp_path, "rows.csv", content)
+    assert_named_at_line(error_of(read_csv, path, ["name", "text"]), path, line, message)
 
 
 def test_a_file_that_is_not_utf8_names_the_line_of_the_first_bad_byte(tmp_path):
@@ -99,10 +104,7 @@ def test_json_objects_know_the_line_of_their_opening_brace(tmp_path):
 )
 def test_a_malformed_json_names_the_file_and_the_line(tmp_path, content, line, message):
     path = write(tmp_path, "data.json", content)
-    error = error_of(read_json, path)
-    assert error.line == line
-    assert str(error).startswith(f"{path}, ligne {line} : ")
-    assert message in str(error)
+    assert_named_at_line(error_of(read_json, path), path, line, message)
 
 
 def test_a_deeply_nested_json_is_refused_not_a_crash(tmp_path):
