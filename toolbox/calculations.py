@@ -19,11 +19,31 @@ def normalize_tags(text: str) -> list[str]:
     return tags[:MAX_TAGS]
 
 
+# The typographic apostrophe that word processors type (’) and its kin read as the straight one.
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "´": "'"})
+
+
+def straight_apostrophes(text: str) -> str:
+    """ "Livret d’accueil" -> "Livret d'accueil": both spellings are searched and stored alike."""
+    return (text or "").translate(APOSTROPHES)
+
+
+def singular(word: str) -> str:
+    """The plain search's plural folding: a final s or x dropped from words of 4 letters or more
+    ("affiches" -> "affiche", "réseaux" -> "réseau"), so that a substring search finds both forms.
+    Shorter words ("des", "bus") and words in -ss ("stress") keep theirs."""
+    if len(word) >= 4 and word[-1] in "sx" and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
 def search_words(text: str) -> list[str]:
-    """The words of a plain search (SQLite): at least 2 characters, punctuation dropped."""
+    """The words of a plain search (SQLite): at least 2 characters, punctuation dropped, the
+    elided article before an apostrophe dropped ("d’entretien" -> "entretien"), plurals folded
+    (`singular`)."""
     words = []
-    for word in re.findall(r"[\w'’-]+", text or ""):
-        word = word.strip("'’-")
+    for word in re.findall(r"[\w'-]+", straight_apostrophes(text)):
+        word = singular(word.strip("'-").rsplit("'", 1)[-1])
         if len(word) >= 2 and word.lower() not in (w.lower() for w in words):
             words.append(word)
     return words[:10]
@@ -36,8 +56,9 @@ def strip_accents(text: str) -> str:
 
 
 def searchable_text(*parts: str) -> str:
-    """Text as the plain search compares it: without accents, in lower case ("Prévention" -> "prevention")."""
-    return strip_accents(" ".join(part for part in parts if part)).lower()
+    """Text as the plain search compares it: without accents, in lower case, straight apostrophes
+    ("Prévention" -> "prevention")."""
+    return straight_apostrophes(strip_accents(" ".join(part for part in parts if part))).lower()
 
 
 def download_filename(title: str, extension: str) -> str:

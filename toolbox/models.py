@@ -16,7 +16,7 @@ from siae_portal.stored_files import delete_unreferenced_files
 from siae_portal.text_limits import COMMENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, bounded_text_field, length_constraint
 from siae_portal.uploads import UploadValidator
 
-from .calculations import human_size, search_words, searchable_text, strip_accents
+from .calculations import human_size, search_words, searchable_text, straight_apostrophes, strip_accents
 
 KIND_CODES = [code for code, _ in STRUCTURE_KINDS]
 SEARCHED_FIELDS = frozenset({"title", "summary", "tags"})
@@ -133,7 +133,7 @@ class ResourceQuerySet(models.QuerySet):
         if not text:
             return self
         if connection.vendor == "postgresql":
-            query = SearchQuery(strip_accents(text), config="french", search_type="websearch")
+            query = SearchQuery(straight_apostrophes(strip_accents(text)), config="french", search_type="websearch")
             # The stored vector (GIN-indexed) is matched with @@; rank orders by relevance.
             return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
         queryset = self

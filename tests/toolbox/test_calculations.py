@@ -1,3 +1,5 @@
+import pytest
+
 from toolbox.calculations import (
     download_filename,
     human_size,
@@ -5,6 +7,8 @@ from toolbox.calculations import (
     origin_of,
     search_words,
     searchable_text,
+    singular,
+    straight_apostrophes,
     strip_accents,
 )
 
@@ -18,7 +22,7 @@ def test_normalize_tags():
 
 
 def test_search_words():
-    assert search_words("grille d'entretien, (recrutement)") == ["grille", "d'entretien", "recrutement"]
+    assert search_words("grilles d'entretien, (recrutement)") == ["grille", "entretien", "recrutement"]
     assert search_words("a Grille grille") == ["Grille"]
     assert search_words("") == []
 
@@ -50,3 +54,18 @@ def test_origin_of_a_link_for_the_content_security_policy():
     assert origin_of("https://Outils.Example.org/grille?x=1#a") == "https://outils.example.org"
     assert origin_of("http://user:secret@example.org:8080/a") == "http://example.org:8080"
     assert origin_of("https://[2001:db8::1]:8443/") == "https://[2001:db8::1]:8443"
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("affiches", "affiche"), ("réseaux", "réseau"), ("livret", "livret"), ("des", "des"), ("bus", "bus"),
+     ("stress", "stress"), ("prix", "pri")],
+)  # fmt: skip
+def test_singular_folds_a_final_s_or_x(word, expected):
+    assert singular(word) == expected
+
+
+def test_search_words_drop_elided_articles_and_fold_apostrophes():
+    assert search_words("d’accueil l'entretien") == ["accueil", "entretien"]
+    assert straight_apostrophes("Livret d’accueil") == "Livret d'accueil"
+    assert searchable_text("Livret d’Accueil") == "livret d'accueil"
