@@ -14,7 +14,7 @@ from django import forms
 
 from indicators.forms.dashboards import DashboardFilterForm
 from siae_portal.numbers import format_number
-from siae_portal.words import plural
+from siae_portal.words import french_key, plural
 
 from .calculations import OVERALL_LABELS, one_exit_sentence, overall_status, points
 from .models import Indicator
@@ -164,7 +164,7 @@ def _actual(indicator):
 
 
 SORT_KEYS = {
-    "name": lambda row: row.name.casefold(),
+    "name": lambda row: french_key(row.name),
     "kind": lambda row: row.kind,
     "departement": lambda row: row.departement,
     "exits": _actual(Indicator.EXITS),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from conventions.selectors import objective_results
 from indicators.calculations import OFFICIAL, URIAE, Rate, compute_rate
 from indicators.selectors import motive_counts
+from siae_portal.collation import French
 from siae_portal.exports import csv_bytes
 
 from . import pdf
@@ -49,7 +50,7 @@ def archived_dossiers(user, campaign: Campaign) -> list[Dossier]:
         .filter(campaign=campaign, status__in=archived_statuses(user))
         .select_related("structure", "campaign")
         .annotate(latest_snapshot_id=Subquery(latest))
-        .order_by("structure__name", "pk")
+        .order_by(French("structure__name"), "pk")
     )
     ids = [d.latest_snapshot_id for d in dossiers if d.latest_snapshot_id]
     snapshots = (

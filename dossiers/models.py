@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.timezone import localdate, localtime
 from simple_history.models import HistoricalRecords
 
+from siae_portal.collation import French
 from siae_portal.fields import insertion_posts_field, optional_foreign_key
 from siae_portal.reference import DEPARTEMENT_CHOICES, FIRST_YEAR, LAST_YEAR, STRUCTURE_KINDS
 from siae_portal.stored_files import delete_unreferenced_files
@@ -97,7 +98,7 @@ class Structure(models.Model):
     class Meta:
         verbose_name = "structure"
         verbose_name_plural = "structures"
-        ordering = ["name"]
+        ordering = [French("name")]
         constraints = [
             models.CheckConstraint(condition=Q(insertion_posts_etp__gte=0), name="structure_posts_not_negative"),
             models.CheckConstraint(condition=Q(kind__in=StructureKind.values), name="structure_kind_valid"),
@@ -359,7 +360,7 @@ class Dossier(models.Model):
     class Meta:
         verbose_name = "dossier"
         verbose_name_plural = "dossiers"
-        ordering = ["-campaign__year", "structure__name"]
+        ordering = ["-campaign__year", French("structure__name")]
         constraints = [
             models.UniqueConstraint(fields=["structure", "campaign"], name="one_dossier_per_campaign"),
             models.CheckConstraint(condition=Q(status__in=DossierStatus.values), name="dossier_status_valid"),

@@ -6,6 +6,8 @@ from django.db.models import Count, Q, Window
 from django.shortcuts import get_object_or_404
 from django.utils.timezone import localdate
 
+from siae_portal.collation import French
+
 from .calculations import overall_progress, progress_by_axis
 from .models import Answer, Campaign, Dossier, Question, Structure
 
@@ -69,7 +71,7 @@ def startable_dossiers(user):
     structures = (
         Structure.objects.filter(pk__in=user.scope.editor_structure_ids)
         .exclude(dossiers__campaign=latest)
-        .order_by("name")
+        .order_by(French("name"))
     )
     return [(structure, latest) for structure in structures]
 
@@ -125,7 +127,7 @@ def todo_for(user, today=None) -> dict[str, TodoPart]:
                 Q(status__in=[workflow.CHANGES_REQUESTED, workflow.COMPLEMENT_REQUESTED, workflow.APPROVED])
                 | Q(status=workflow.DRAFT, campaign__submission_deadline__lte=soon)
             )
-            .order_by("campaign__submission_deadline", "structure__name", "pk")
+            .order_by("campaign__submission_deadline", French("structure__name"), "pk")
         )
         kinds = {
             workflow.CHANGES_REQUESTED: "changes",

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from siae_portal.collation import French
 from siae_portal.emails import MailNotSent, portal_url, warn_not_sent
 from siae_portal.exports import csv_response
 from siae_portal.pagination import LIST_PAGE_SIZE, paginate, querystring_without_page
@@ -42,7 +43,7 @@ def home(request):
         Prefetch("networks", queryset=Network.objects.order_by("code"))
     )
     filter_form = StructureFilterForm(data=request.GET or None)
-    structures = filter_form.filter(structures).order_by("name", "pk")
+    structures = filter_form.filter(structures).order_by(French("name"), "pk")
     page = paginate(request, structures, LIST_PAGE_SIZE)
     memberships = request.user.memberships.active().select_related("structure", "network")
     return render(
@@ -409,7 +410,7 @@ def dossier_list(request):
     )
     dossiers = filter_form.filter(
         Dossier.objects.visible_to(request.user).select_related("structure", "campaign")
-    ).order_by("-campaign__year", "structure__name", "pk")
+    ).order_by("-campaign__year", French("structure__name"), "pk")
     if request.GET.get("export") == "csv":
         today = timezone.localdate()
         rows = []
@@ -452,7 +453,7 @@ def dossier_list(request):
             structures = structures.filter(pk__in=Structure.objects.search(filter_form.search_text()))
         not_started = paginate(
             request,
-            structures.order_by("name", "pk").only("pk", "name", "siret", "kind", "departement", "commune"),
+            structures.order_by(French("name"), "pk").only("pk", "name", "siret", "kind", "departement", "commune"),
             LIST_PAGE_SIZE,
             param=NOT_STARTED_PAGE,
         )

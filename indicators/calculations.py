@@ -32,6 +32,7 @@ from siae_portal.reference import (
     TRANSITION,
     URIAE_EXCLUDED_MOTIVES,
 )
+from siae_portal.words import french_key
 
 # The follow-ups of an exit record: its situation 3, 6 and 12 months after the exit.
 FOLLOWUP_MONTHS = (3, 6, 12)
@@ -489,9 +490,9 @@ class StructureRow:
 
 
 SORT_KEYS = {
-    "name": lambda row: row.name.lower(),
-    "kind": lambda row: (row.kind, row.name.lower()),
-    "departement": lambda row: (row.departement, row.name.lower()),
+    "name": lambda row: french_key(row.name),
+    "kind": lambda row: (row.kind, french_key(row.name)),
+    "departement": lambda row: (row.departement, french_key(row.name)),
     "exits": lambda row: row.rates.summary.total,
     "eligible": lambda row: row.rates.summary.eligible,
 }
@@ -504,7 +505,7 @@ def sort_rows(rows: list[StructureRow], sort: str) -> list[StructureRow]:
     key = sort.lstrip("-")
     if key in RATE_SORTS:
         rated = [(row.rates.rates[key].rate, row) for row in rows]
-        with_rate = [(rate, row.name.lower(), row) for rate, row in rated if rate is not None]
+        with_rate = [(rate, french_key(row.name), row) for rate, row in rated if rate is not None]
         with_rate.sort(key=lambda item: item[:2], reverse=descending)
         without = sorted((row for rate, row in rated if rate is None), key=SORT_KEYS["name"])
         return [row for _, _, row in with_rate] + without

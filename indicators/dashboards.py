@@ -5,6 +5,7 @@ from collections import defaultdict
 from datetime import date
 
 from dossiers.models import Structure
+from siae_portal.collation import French
 from siae_portal.reference import EXIT_CATEGORIES, EXIT_MOTIVES
 
 from .calculations import (
@@ -37,7 +38,7 @@ def default_year() -> int:
 def rate_definitions(user, structure=None) -> list[RateDefinition]:
     """The built-in definitions, then the active custom ones `user` sees (on a structure's
     dashboard, with those of the structure's networks). One query."""
-    custom = CustomRateDefinition.objects.visible_to(user, structure=structure).active().order_by("name", "pk")
+    custom = CustomRateDefinition.objects.visible_to(user, structure=structure).active().order_by(French("name"), "pk")
     return [*BUILTIN_DEFINITIONS.values(), *(d.as_definition() for d in custom)]
 
 

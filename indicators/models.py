@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
+from siae_portal.collation import French
 from siae_portal.fields import optional_foreign_key
 from siae_portal.reference import (
     DEPARTEMENT_CHOICES,
@@ -365,7 +366,7 @@ class CustomRateDefinition(models.Model):
     class Meta:
         verbose_name = "définition de taux personnalisée"
         verbose_name_plural = "définitions de taux personnalisées"
-        ordering = ["name"]
+        ordering = [French("name")]
         constraints = [
             length_constraint("description", DESCRIPTION_MAX_LENGTH, "rate_definition_description_length"),
             models.CheckConstraint(

@@ -17,6 +17,7 @@ from django.utils import timezone
 from conventions.selectors import objective_results
 from dossiers import workflow
 from dossiers.models import Dossier, Structure, structure_ids_in_networks
+from siae_portal.collation import French
 from siae_portal.reference import TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
 
 from .calculations import DURABLE_RATE, OFFICIAL, Rate, compute_rate
@@ -145,7 +146,7 @@ def watchlist(structures, year: int, today: date | None = None) -> list[WatchRow
     """The structures of `structures` (a queryset, already scoped to the user) matching at least
     one signal for `year`, by name. At most seven queries whatever the number of structures."""
     today = today or date.today()
-    listed = list(structures.order_by("name").only("pk", "name", "kind", "departement", "insertion_posts_etp"))
+    listed = list(structures.order_by(French("name")).only("pk", "name", "kind", "departement", "insertion_posts_etp"))
     if not listed:
         return []
     ids = [s.pk for s in listed]

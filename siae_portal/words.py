@@ -1,4 +1,7 @@
-"""French words (pure): plural agreement, where 0 and 1 take the singular ("0 question modifiée")."""
+"""French words (pure): plural agreement, where 0 and 1 take the singular ("0 question modifiée"),
+and alphabetical order (`french_key`, which siae_portal.collation also puts in SQL)."""
+
+import unicodedata
 
 
 def is_plural(count) -> bool:
@@ -18,3 +21,11 @@ def plural(count, suffixes: str = "s") -> str:
 def counted(count, singular: str, many: str | None = None) -> str:
     """'1 réponse reprise', '3 réponses reprises': the number and its agreeing words."""
     return f"{count} {(many or singular + 's') if is_plural(count) else singular}"
+
+
+def french_key(text: str) -> tuple[str, str]:
+    """The sort key of `text` in French order: ("batir", "Bâtir") sorts before ("bruay", "Bruay")."""
+    text = text or ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    base = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return base.casefold().replace("œ", "oe").replace("æ", "ae"), text

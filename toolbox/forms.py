@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from dossiers.models import Network, Structure
+from siae_portal.collation import French
 from siae_portal.reference import STRUCTURE_KINDS
 from siae_portal.text_limits import comment_form_field
 from siae_portal.uploads import ACCEPTED_LABEL, validate_upload
@@ -72,7 +73,7 @@ class ResourceForm(forms.ModelForm):
         self.user = user
         self.fields["axis"].choices = Axis.choices
         self.fields["category"].choices = [("", "Choisissez une catégorie"), *Category.choices]
-        structures = list(provider_structures_for(user).order_by("name").values_list("pk", "name"))
+        structures = list(provider_structures_for(user).order_by(French("name")).values_list("pk", "name"))
         networks = list(Network.objects.order_by("code").values_list("pk", "code"))
         own_structures = [(f"structure:{pk}", name) for pk, name in structures]
         self.fields["provider"].choices = [

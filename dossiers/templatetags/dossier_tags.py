@@ -1,6 +1,8 @@
 from django import template
 from django.utils import timezone
 
+from siae_portal.collation import French
+
 from ..forms import question_field_name
 
 register = template.Library()
@@ -53,7 +55,7 @@ def home_dossiers(context):
             Dossier.objects.visible_to(user)
             .filter(campaign=campaign, structure_id__in=user.scope.structure_ids)
             .select_related("structure", "campaign")
-            .order_by("structure__name")
+            .order_by(French("structure__name"))
         )
     return {
         "show": True,

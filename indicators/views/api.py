@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from dossiers.models import Structure
+from siae_portal.collation import French
 
 from ..models import CustomRateDefinition
 from ..reports import ScopeError, build_report, parse_year, select_scope
@@ -30,6 +31,6 @@ def indicators_api(request):
         )
     except ScopeError as error:
         return JsonResponse({"error": error.message}, status=error.status)
-    definitions = CustomRateDefinition.objects.visible_to(request.user).active().order_by("name")
+    definitions = CustomRateDefinition.objects.visible_to(request.user).active().order_by(French("name"))
     report = build_report(structures, year, scope=scope, custom_definitions=definitions)
     return JsonResponse(report, json_dumps_params={"ensure_ascii": False})

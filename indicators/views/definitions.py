@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from siae_portal.collation import French
+
 from ..forms.definitions import CustomRateDefinitionForm
 from ..models import CustomRateDefinition
 from ..selectors import get_definition_for_user
@@ -16,7 +18,7 @@ CREATE = "indicators.create_definition"
 @require_GET
 def definition_list(request):
     can_create = request.user.has_perm(CREATE)
-    definitions = CustomRateDefinition.objects.visible_to(request.user).order_by("-is_active", "name")
+    definitions = CustomRateDefinition.objects.visible_to(request.user).order_by("-is_active", French("name"))
     if not can_create:
         definitions = definitions.active()
     rows = [

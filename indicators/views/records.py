@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dossiers.selectors import get_structure_for_user
+from siae_portal.collation import French
 from siae_portal.exports import csv_response, export_response
 from siae_portal.pagination import TABLE_PAGE_SIZE, paginate
 from siae_portal.reference import (
@@ -66,7 +67,7 @@ def exit_list(request, structure_pk):
     report_year = selected_year or (years[0] if years else None)
     report = None
     if report_year:
-        definitions = CustomRateDefinition.objects.visible_to(request.user).active().order_by("name")
+        definitions = CustomRateDefinition.objects.visible_to(request.user).active().order_by(French("name"))
         report = build_report(
             [structure.pk], report_year, scope=structure_scope(structure), custom_definitions=definitions
         )

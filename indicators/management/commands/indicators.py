@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from dossiers.models import Structure
 from indicators.models import CustomRateDefinition
 from indicators.reports import ScopeError, build_report, flatten, parse_year, select_scope
+from siae_portal.collation import French
 from siae_portal.exports import csv_safe_rows
 
 
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         # No reader: the portal-wide definitions, plus the network's own when the scope is a network.
         network_code = scope["code"] if scope["type"] == "network" else None
         definitions = CustomRateDefinition.objects.visible_to(None, network_code=network_code).active()
-        report = build_report(structures, year, scope=scope, custom_definitions=definitions.order_by("name"))
+        report = build_report(structures, year, scope=scope, custom_definitions=definitions.order_by(French("name")))
         if options["format"] == "json":
             self.stdout.write(json.dumps(report, ensure_ascii=False))
             return
