@@ -4,36 +4,18 @@ told 15, 7 and 1 days before the campaign's deadline. Each reminder has a key (a
 it leaves once per user, a failed one leaves on the next run, and a run that missed a day sends only
 the most urgent reminder reached (calculations.reminder_stage)."""
 
-import logging
-from dataclasses import dataclass
 from datetime import date
 
 from django.urls import reverse
 
 from accounts.models import Membership, User
-from siae_portal import emails
+from siae_portal.commands import Outcome
 
 from . import workflow
 from .calculations import Deadline, reminder_stage
 from .emails import structure_recipients
 from .models import Campaign, Dossier, Structure
 from .selectors import awaiting_review
-
-logger = logging.getLogger(__name__)
-
-
-@dataclass
-class Outcome:
-    """What a run did: messages sent, and reminders whose messages could not all leave."""
-
-    sent: int = 0
-    failed: int = 0
-
-    def send(self, template: str, context: dict, recipients, key: str) -> None:
-        try:
-            self.sent += emails.send(template, context, recipients, key=key)
-        except emails.MailNotSent:
-            self.failed += 1  # logged by emails.send; the next run sends it again
 
 
 def send_reminders(today: date) -> Outcome:

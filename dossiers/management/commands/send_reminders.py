@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.timezone import localdate
 
 from dossiers.calculations import REMINDER_DAYS
@@ -18,10 +18,4 @@ class Command(BaseCommand):
         add_date_argument(parser)
 
     def handle(self, *args, **options):
-        outcome = send_reminders(options["date"] or localdate())
-        self.stdout.write(f"{outcome.sent} rappel(s) envoyé(s).")
-        if outcome.failed:
-            raise CommandError(
-                f"{outcome.failed} rappel(s) n'ont pas pu partir (serveur d'e-mail) : ils repartiront au prochain "
-                "passage."
-            )
+        send_reminders(options["date"] or localdate()).report(self.stdout, "rappel(s)")
