@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Membership, User
+from .models import Membership, Notification, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -39,6 +39,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Identité", {"fields": ["first_name", "last_name"]}),
+        ("Préférences", {"fields": ["receives_digest"]}),
         ("Droits", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
@@ -62,3 +63,20 @@ class MembershipAdmin(SimpleHistoryAdmin):
     def deactivate(self, request, queryset):
         for membership in queryset.filter(is_active=True):
             membership.deactivate()
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """What the portal wrote to whom, and whether it left (read-only: it is a record)."""
+
+    list_display = ["created_at", "user", "subject", "template", "sent_at"]
+    list_filter = ["template", ("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__email", "subject", "key"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -76,6 +76,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         "administrateur du portail", default=False, help_text="Accès à l'administration et à toutes les structures."
     )
     is_active = models.BooleanField("actif", default=True)
+    receives_digest = models.BooleanField(
+        "reçoit le récapitulatif hebdomadaire",
+        default=True,
+        help_text="Conseillers et agents : un e-mail par semaine (transmissions, signaux, dossiers en retard).",
+    )
     date_joined = models.DateTimeField("date d'inscription", default=timezone.now)
 
     objects = UserManager()
@@ -239,3 +244,44 @@ class Membership(models.Model):
         # Memberships are history: they are deactivated, never deleted.
         self.deactivate()
         return (0, {})
+
+
+class NotificationQuerySet(models.QuerySet):
+    def sent(self):
+        return self.filter(sent_at__isnull=False)
+
+
+class Notification(models.Model):
+    """One e-mail the portal wrote to one user (siae_portal/emails.py `send` records every one), so that
+    the user can read in the portal what it was told. `sent_at` stays empty when the mail server failed.
+    `key` names a message that must leave once only (a reminder, a digest): unique per user."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications", verbose_name="utilisateur")
+    template = models.CharField("gabarit", max_length=100)
+    subject = models.CharField("objet", max_length=250)
+    body = models.TextField("texte")
+    key = models.CharField("clé", max_length=200, blank=True)
+    # What the message reported, for the next one of its kind to tell only what is new (the digest's signals).
+    facts = models.JSONField("éléments signalés", default=list, blank=True)
+    created_at = models.DateTimeField("écrit le", default=timezone.now)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "notification"
+        verbose_name_plural = "notifications"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="notification_user_recent")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~Q(key=""), name="one_notification_per_user_and_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.subject}"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None

@@ -95,6 +95,20 @@ class Deadline:
         return f"dépassée de {span}" if n <= LATE_DAYS_SHOWN else "dépassée"
 
 
+# The deadline reminders (send_reminders) leave this many days before a deadline.
+REMINDER_DAYS = (15, 7, 1)
+
+
+def reminder_stage(due: date, today: date) -> int | None:
+    """The reminder due on `today` for a deadline on `due`: the most urgent of REMINDER_DAYS already
+    reached (7 from the 7th day before until the 2nd: a missed day is caught up by the next run, and
+    only the most urgent reminder leaves), or None more than 15 days before or once the deadline
+    has passed (the campaign is closed for that step)."""
+    days_left = (due - today).days
+    reached = [days for days in REMINDER_DAYS if 0 <= days_left <= days]
+    return min(reached) if reached else None
+
+
 # The « À faire » panel lists the dossiers to transmit whose deadline is this close (or passed).
 TODO_DEADLINE_DAYS = 15
 

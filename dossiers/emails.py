@@ -21,8 +21,13 @@ RECIPIENTS = {
 
 def recipients(dossier, audience: str):
     """The active users with an active membership of `audience` for the dossier's structure."""
+    return structure_recipients(dossier.structure, audience)
+
+
+def structure_recipients(structure, audience: str):
+    """The active users with an active membership of `audience` ("editors", "advisors", "agents") for
+    `structure` (a reminder about a dossier not started has no dossier yet)."""
     memberships = Membership.objects.active().filter(user__is_active=True)
-    structure = dossier.structure
     if audience == "editors":
         memberships = memberships.filter(role=Membership.Role.SIAE_EDITOR, structure=structure)
     elif audience == "advisors":

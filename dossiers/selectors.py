@@ -6,10 +6,14 @@ from django.db.models import Count, Q, Window
 from django.shortcuts import get_object_or_404
 from django.utils.timezone import localdate
 
+<<<<<<< HEAD
 from siae_portal.collation import French
 
+=======
+from . import workflow
+>>>>>>> i14-notify
 from .calculations import overall_progress, progress_by_axis
-from .models import Answer, Campaign, Dossier, Question, Structure
+from .models import Answer, Campaign, Dossier, Question, Structure, structure_ids_in_networks
 
 
 def get_structure_for_user(request, pk, *, write=False):
@@ -76,6 +80,13 @@ def startable_dossiers(user):
     return [(structure, latest) for structure in structures]
 
 
+def awaiting_review(user):
+    """The dossiers in review in the user's networks: its « À faire » panel and its review reminders."""
+    return Dossier.objects.visible_to(user).filter(
+        structure_id__in=structure_ids_in_networks(user.scope.network_ids), status=workflow.IN_REVIEW
+    )
+
+
 # --- The « À faire » panel of the home page ------------------------------------------------------
 
 # Lines shown per part of the panel; beyond, a link to the full list.
@@ -111,9 +122,7 @@ def todo_for(user, today=None) -> dict[str, TodoPart]:
     panel holds only what its memberships give it)."""
     from django.urls import reverse
 
-    from . import workflow
     from .calculations import TODO_DEADLINE_DAYS, countdown
-    from .models import structure_ids_in_networks
 
     today = today or localdate()
     scope = user.scope
@@ -151,9 +160,9 @@ def todo_for(user, today=None) -> dict[str, TodoPart]:
         parts["siae"] = TodoPart(items, total, reverse("dossiers:dossier_list") + "?campaign=toutes")
     if scope.network_ids:
         rows, total = _fetch(
-            visible.filter(
-                structure_id__in=structure_ids_in_networks(scope.network_ids), status=workflow.IN_REVIEW
-            ).order_by("campaign__review_deadline", "updated_at", "pk")
+            awaiting_review(user)
+            .select_related("structure", "campaign")
+            .order_by("campaign__review_deadline", "updated_at", "pk")
         )
         items = []
         for dossier in rows:

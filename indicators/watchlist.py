@@ -195,21 +195,29 @@ def _count_peers(listed, figures):
 def watched_structures(user):
     """The structures whose signals `user` may read: its network's (advisor), its département's
     (agent), all (administrator); none for SIAE staff."""
-    scope = user.scope
-    if not (scope.is_admin or scope.is_advisor or scope.is_agent):
-        return Structure.objects.none()
-    if scope.is_admin:
+    if user.scope.is_admin:
         return Structure.objects.all()
+    return member_structures(user)
+
+
+def member_structures(user):
+    """The structures of `user`'s advisor and agent memberships only (an administrator's digest holds
+    what its memberships give it, not the whole country)."""
+    scope = user.scope
+    if not (scope.is_advisor or scope.is_agent):
+        return Structure.objects.none()
     condition = Q(departement__in=scope.departements)
     if scope.network_ids:
         condition |= Q(pk__in=structure_ids_in_networks(scope.network_ids))
     return Structure.objects.filter(condition)
 
 
-def signals_for_user(user, year: int, today: date | None = None) -> list[WatchRow]:
-    """The weekly digest's "new signals": the watchlist of `user`'s scope for `year` (rows with
-    `.structure` and `.signals`, each signal a `code` and a French `reason`)."""
-    return watchlist(watched_structures(user), year, today)
+def signals_for_user(user, year: int, today: date | None = None, *, memberships_only=False) -> list[WatchRow]:
+    """The weekly digest's signals: the watchlist of `user`'s scope for `year` (rows with `.structure`
+    and `.signals`, each signal a `code` and a French `reason`); with `memberships_only`, of the
+    structures of its memberships (`member_structures`)."""
+    structures = member_structures(user) if memberships_only else watched_structures(user)
+    return watchlist(structures, year, today)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Every e-mail the portal sends goes through `send`: templates render its subject, text and HTML, one
 message leaves per recipient (nobody sees the others' addresses), and a mail server failure is logged
-then raised as `MailNotSent`, which views turn into the same French warning (`warn_not_sent`)."""
+then raised as `MailNotSent`, which views turn into the same French warning (`warn_not_sent`). Every
+message is recorded for its recipient (accounts.Notification: the notifications page)."""
 
 import logging
 import smtplib
@@ -11,6 +12,9 @@ from django.contrib import messages
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template import Context
 from django.template.loader import get_template, render_to_string
+from django.utils import timezone
+
+from accounts.models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +22,9 @@ NOT_SENT_WARNING = (
     "Le message prévenant les personnes concernées n'a pas pu être envoyé (serveur de messagerie "
     "indisponible) : pensez à les prévenir vous-même."
 )
+
+
+SUBJECT_MAX_LENGTH = Notification._meta.get_field("subject").max_length
 
 
 class MailNotSent(Exception):
@@ -46,26 +53,65 @@ def render(template: str, context: Mapping) -> tuple[str, str, str]:
     return subject, _render_text(f"{template}.txt", context), html
 
 
-def send(template: str, context: Mapping, recipients: Iterable, *, base_url: str = "") -> int:
+def send(template: str, context: Mapping, recipients: Iterable, *, base_url: str = "", key: str = "", facts=()) -> int:
     """Send `template` to each recipient (users: one message per distinct e-mail address) and return the
     number of messages sent. The templates get `context` plus `base_url` (the portal's address, for
-    absolute links: `base_url`, else `PORTAL_BASE_URL`) and `recipient` (the user). Raises MailNotSent,
-    after logging the cause, when the mail server fails."""
+    absolute links: `base_url`, else `PORTAL_BASE_URL`) and `recipient` (the user). Each message is
+    recorded first (accounts.Notification, what the user reads on its notifications page), then marked
+    sent once it has left. With `key`, a recipient already sent that message is skipped, and one whose
+    earlier attempt failed gets this one in its place: a reminder leaves once. `facts` is stored with
+    the message (what it reported). Raises MailNotSent, after logging the cause, when the mail server
+    fails: the messages that had not left stay recorded as not sent."""
     people = {user.email: user for user in recipients if user.email}
+    if key:
+        already = set(Notification.objects.sent().filter(key=key, user__in=people.values()).values_list("user_id"))
+        people = {address: user for address, user in people.items() if (user.pk,) not in already}
     if not people:
         return 0
     shared = {**context, "base_url": (base_url or portal_url()).rstrip("/")}
     outgoing = []
     for address in sorted(people):
         subject, text, html = render(template, {**shared, "recipient": people[address]})
+        notification = _record(people[address], template, subject, text, key, list(facts))
         message = EmailMultiAlternatives(subject, text, to=[address])
         message.attach_alternative(html, "text/html")
-        outgoing.append(message)
+        outgoing.append((notification, message))
+    return _deliver(template, outgoing)
+
+
+def _record(user, template: str, subject: str, text: str, key: str, facts: list) -> Notification:
+    """The row of one message, not yet sent (a keyed message that failed before is rewritten)."""
+    fields = {"template": template, "subject": subject[:SUBJECT_MAX_LENGTH], "body": text, "facts": facts}
+    if not key:
+        return Notification.objects.create(user=user, **fields)
+    notification, _ = Notification.objects.update_or_create(
+        user=user, key=key, defaults={**fields, "created_at": timezone.now()}
+    )
+    return notification
+
+
+def _deliver(template: str, outgoing: list) -> int:
+    """Send the messages one by one over one connection, marking each row sent as its message leaves:
+    when the server fails halfway, the rows say exactly who got it (no duplicate on the next try)."""
+    delivered = []
+    connection = get_connection()
     try:
-        return get_connection().send_messages(outgoing) or 0
+        connection.open()
+        for notification, message in outgoing:
+            connection.send_messages([message])
+            delivered.append(notification.pk)
     except (smtplib.SMTPException, OSError) as error:
-        logger.exception("E-mail « %s » (%s) not sent to %d recipient(s)", outgoing[0].subject, template, len(people))
+        logger.exception(
+            "E-mail « %s » (%s) not sent to %d recipient(s)",
+            outgoing[0][1].subject,
+            template,
+            len(outgoing) - len(delivered),
+        )
         raise MailNotSent(str(error)) from error
+    finally:
+        connection.close()
+        Notification.objects.filter(pk__in=delivered).update(sent_at=timezone.now())
+    return len(delivered)
 
 
 def warn_not_sent(request) -> None:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("mon-compte/", include("accounts.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("dossiers.urls")),
     path("boite-a-outils/", include("toolbox.urls")),

@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.models import Notification
 from dossiers.models import Answer, AxisComment, Dossier
 from dossiers.services import apply_transition
 from indicators.models import CustomRateDefinition, ExitRecord, PrescriberPositioning
@@ -121,6 +122,10 @@ URLS = {
         allowed_writes=frozenset({"django_session"}),
     ),
     "password_reset_complete": Page(anonymous=200),
+    # The user's account and what the portal told it (the world's notification is the editor's).
+    "accounts:account": Page(),
+    "accounts:notifications": Page(),
+    "accounts:notification_detail": Page(lambda w: [w.notification.pk], sees=frozenset({"editor"})),
     # Structures and dossiers.
     "dossiers:structure_detail": Page(_structure, sees=SEES_STRUCTURE),
     "dossiers:structure_edit": Page(_structure, sees=SEES_STRUCTURE, may=EDITS_STRUCTURE),
@@ -289,6 +294,7 @@ class World:
     reset_uid: str
     reset_token: str
     convention: object = None
+    notification: object = None
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -342,6 +348,7 @@ def world(structure, other_structure, editor, reader, advisor, agent, uriae):
         reset_uid=urlsafe_base64_encode(force_bytes(forgetful.pk)),
         reset_token=default_token_generator.make_token(forgetful),
         convention=make_convention(structure, editor, first_year=2010, last_year=2012),
+        notification=Notification.objects.create(user=editor, template="t", subject="Bonjour", body="Texte."),
         **resources,
     )
 
