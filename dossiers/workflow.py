@@ -92,6 +92,14 @@ TRANSITIONS = {
             button_class="btn-outline-primary",
         ),
         Transition(
+            "return_to_review",
+            frozenset({CHANGES_REQUESTED}),
+            IN_REVIEW,
+            SIAE,
+            "Renvoyer en relecture au réseau",
+            needs_network=True,
+        ),
+        Transition(
             "request_changes",
             frozenset({IN_REVIEW}),
             CHANGES_REQUESTED,
@@ -105,15 +113,15 @@ TRANSITIONS = {
         ),
         Transition(
             "resume",
-            frozenset({CHANGES_REQUESTED, APPROVED}),
+            frozenset({APPROVED}),
             DRAFT,
             SIAE,
-            "Reprendre la rédaction",
+            "Annuler la validation et reprendre la rédaction",
             button_class="btn-outline-secondary",
         ),
         Transition(
             "submit",
-            frozenset({DRAFT, APPROVED}),
+            frozenset({DRAFT, CHANGES_REQUESTED, APPROVED}),
             SUBMITTED,
             SIAE,
             "Transmettre à la DDTEFP",

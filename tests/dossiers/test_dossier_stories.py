@@ -84,7 +84,7 @@ def test_review_story(log_in, live_server, campaign, editor, advisor, structure)
     advisor_page.get_by_role("button", name="Demander des modifications").click()
     expect(_status(advisor_page)).to_have_text("modifications demandées")
 
-    # The editor reads the comment beside axis 3, fixes it and transmits.
+    # The editor reads the comment beside axis 3, fixes it and sends it back to review in one action.
     page.reload()
     expect(_status(page)).to_have_text("modifications demandées")
     expect(page.get_by_text("Précisez le plan de formation (axe 3).")).to_be_visible()
@@ -95,14 +95,27 @@ def test_review_story(log_in, live_server, campaign, editor, advisor, structure)
     )
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     page.get_by_role("link", name="Vue d'ensemble").click()
-    page.get_by_role("button", name="Reprendre la rédaction").click()
-    expect(_status(page)).to_have_text("brouillon")
+    page.get_by_role("button", name="Renvoyer en relecture au réseau").click()
+    expect(_status(page)).to_have_text("en relecture par le réseau")
+
+    # The advisor approves; the editor transmits.
+    advisor_page.reload()
+    advisor_page.get_by_role("button", name="Valider le dossier").click()
+    expect(_status(advisor_page)).to_have_text("validé par le réseau")
+    page.reload()
     page.get_by_role("button", name="Transmettre à la DDTEFP").click()
     expect(_status(page)).to_have_text("transmis à la DDTEFP")
     expect(page.get_by_text("Version 1 ·")).to_be_visible()
     dossier.refresh_from_db()
     assert dossier.status == "submitted"
     assert dossier.answers.get(question__code="plan_formation").value.startswith("CACES R489")
+    assert list(dossier.transitions.order_by("pk").values_list("name", flat=True)) == [
+        "ask_review",
+        "request_changes",
+        "return_to_review",
+        "approve",
+        "submit",
+    ]
 
 
 def test_complement_story(log_in, live_server, campaign, editor, agent, structure):

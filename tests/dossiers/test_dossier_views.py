@@ -398,8 +398,28 @@ def test_the_detail_lists_missing_answers_and_the_history(client, editor, adviso
     client.force_login(editor)
     response = client.get(reverse("dossiers:detail", args=[dossier.pk]))
     assert "Axe 3 trop court." in response.text
-    assert "Reprendre la rédaction" in response.text
+    assert "Renvoyer en relecture au réseau" in response.text
     assert len(mail.outbox) == 2
+
+
+def test_changes_requested_go_back_to_review_in_one_action(client, editor, advisor, dossier):
+    """As a complement goes back to the DDTEFP: the structure edits, then one button, and the
+    network's advisors are told; the history shows the round trip."""
+    set_status(dossier, "changes_requested")
+    client.force_login(editor)
+    assert dossier.is_editable_status
+    response = client.post(reverse("dossiers:transition", args=[dossier.pk, "return_to_review"]), follow=True)
+    dossier.refresh_from_db()
+    assert dossier.status == "in_review"
+    assert _success_message(response) == (
+        "C'est fait : le dossier est maintenant « en relecture par le réseau » ; "
+        "les conseillers du réseau (URIAE Nord-Pas-de-Calais) ont été prévenus par e-mail."
+    )
+    assert [m.to for m in mail.outbox] == [[advisor.email]]
+    assert "nouvelle relecture demandée" in mail.outbox[0].subject
+    log = dossier.transitions.get()
+    assert (log.name, log.from_status, log.to_status) == ("return_to_review", "changes_requested", "in_review")
+    assert "modifications demandées → <strong>en relecture par le réseau</strong>" in response.text
 
 
 # --- Reuse last year ---------------------------------------------------------------------------
