@@ -31,7 +31,7 @@ from .services import (
     reuse_previous_answers,
     save_axis,
 )
-from .workflow import available_transitions
+from .workflow import available_transitions, transmitted_without_approval
 
 
 @require_GET
@@ -138,13 +138,15 @@ def dossier_detail(request, pk):
     transitions = available_transitions(dossier.status, context["roles"])
     comment_counts = {row["axis"]: row["n"] for row in dossier.comments.values("axis").annotate(n=Count("pk"))}
     context["progress"] = [(axis, label, p, comment_counts.get(axis, 0)) for axis, label, p in context["progress"]]
+    history = list(dossier.transitions.select_related("actor"))
     context.update(
         {
             "transitions": transitions,
             "transition_form": TransitionForm(),
             "missing": missing_required_answers(dossier) if any(t.needs_complete_answers for t in transitions) else [],
             "has_network": dossier.structure.networks.exists(),
-            "history": dossier.transitions.select_related("actor"),
+            "history": history,
+            "transmitted_unapproved": transmitted_without_approval((s.name, s.from_status) for s in history),
             "snapshots": dossier.snapshots.select_related("created_by").order_by("-number"),
             "previous": previous_dossier(dossier) if context["can_edit"] else None,
             "submission_deadline": dossier.submission_deadline(),
@@ -404,7 +406,7 @@ def dossier_list(request):
         default_campaign=None if siae_only or not campaigns else campaigns[0],
     )
     dossiers = filter_form.filter(
-        Dossier.objects.visible_to(request.user).select_related("structure", "campaign")
+        Dossier.objects.visible_to(request.user).select_related("structure", "campaign").with_approval_flag()
     ).order_by("-campaign__year", "structure__name", "pk")
     if request.GET.get("export") == "csv":
         today = timezone.localdate()

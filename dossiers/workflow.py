@@ -59,6 +59,14 @@ def is_late(status: str, *, review_due: date, submission_due: date, today: date)
     return submission_deadline(status, submission_due, today).late or review_deadline(status, review_due, today).late
 
 
+def transmitted_without_approval(steps) -> bool:
+    """Whether the dossier was transmitted from another status than « validé par le réseau »:
+    allowed, but the agent must know. `steps`: its history as (transition name, from status)
+    pairs; a dossier is transmitted once by `submit` (a complement goes back by `resubmit`).
+    `DossierQuerySet.with_approval_flag` is the same rule in SQL."""
+    return any(name == "submit" and source != APPROVED for name, source in steps)
+
+
 # Roles a user holds towards one dossier.
 SIAE = "siae"
 ADVISOR = "advisor"
