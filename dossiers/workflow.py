@@ -85,7 +85,13 @@ class Transition:
     needs_complete_answers: bool = False
     freezes_snapshot: bool = False
     button_class: str = "btn-primary"
+    # Irreversible moves: the box the user ticks to confirm, saying what cannot be undone.
+    confirmation: str = ""
 
+
+TRANSMISSION_CONFIRMATION = (
+    "Je confirme la transmission à la DDTEFP : la version transmise est figée et ne se modifie plus."
+)
 
 TRANSITIONS = {
     t.name: t
@@ -126,6 +132,8 @@ TRANSITIONS = {
             SIAE,
             "Annuler la validation et reprendre la rédaction",
             button_class="btn-outline-secondary",
+            confirmation="Je confirme l'annulation de la validation : il faudra une nouvelle relecture "
+            "pour que le réseau valide le dossier.",
         ),
         Transition(
             "submit",
@@ -135,6 +143,7 @@ TRANSITIONS = {
             "Transmettre à la DDTEFP",
             needs_complete_answers=True,
             freezes_snapshot=True,
+            confirmation=TRANSMISSION_CONFIRMATION,
         ),
         Transition(
             "request_complement",
@@ -153,6 +162,7 @@ TRANSITIONS = {
             "Transmettre le complément à la DDTEFP",
             needs_complete_answers=True,
             freezes_snapshot=True,
+            confirmation=TRANSMISSION_CONFIRMATION,
         ),
         Transition(
             "acknowledge",
@@ -161,6 +171,7 @@ TRANSITIONS = {
             AGENT,
             "Accuser réception : dossier complet",
             button_class="btn-success",
+            confirmation="Je confirme que le dossier est complet : la structure ne pourra plus le compléter.",
         ),
     ]
 }

@@ -363,7 +363,7 @@ def test_transition_matrix(client, request, dossier, role):
 
 def test_a_refused_transition_shows_why_and_changes_nothing(client, editor, dossier):
     client.force_login(editor)
-    response = client.post(reverse("dossiers:transition", args=[dossier.pk, "submit"]), follow=True)
+    response = client.post(reverse("dossiers:transition", args=[dossier.pk, "submit"]), {"confirm": "on"}, follow=True)
     assert "réponse(s) obligatoire(s) manquante(s)" in response.text
     dossier.refresh_from_db()
     assert dossier.status == "draft" and not DossierTransition.objects.exists()
@@ -430,7 +430,7 @@ def test_reuse_matrix(client, request, dossier, previous_campaign, structure, ro
     old = Dossier.objects.create(structure=structure, campaign=previous_campaign, status="acknowledged")
     Answer.objects.create(dossier=old, question=previous_campaign.questions.get(code="presentation"), value="2008")
     login_as(client, request, role)
-    response = client.post(reverse("dossiers:reuse", args=[dossier.pk]))
+    response = client.post(reverse("dossiers:reuse", args=[dossier.pk]), {"confirm": "on"})
     assert response.status_code == (302 if role in WRITES else 403 if role in SEES else 404)
     assert dossier.answers.filter(value="2008").exists() == (role in WRITES)
 
@@ -440,7 +440,7 @@ def test_reuse_button_and_message(client, editor, dossier, previous_campaign, st
     Answer.objects.create(dossier=old, question=previous_campaign.questions.get(code="presentation"), value="2008")
     client.force_login(editor)
     assert "Reprendre les réponses de l'an dernier" in client.get(reverse("dossiers:detail", args=[dossier.pk])).text
-    response = client.post(reverse("dossiers:reuse", args=[dossier.pk]), follow=True)
+    response = client.post(reverse("dossiers:reuse", args=[dossier.pk]), {"confirm": "on"}, follow=True)
     assert "1 réponse reprise du dossier 2008" in response.text
 
 
@@ -742,7 +742,7 @@ def test_each_status_message_says_who_was_told(client, editor, advisor, agent, d
     assert _success_message(response).endswith(" ; les rédacteurs de Nord Recyclage ont été prévenus par e-mail.")
     answer_all_required(dossier, editor)
     client.force_login(editor)
-    response = client.post(reverse("dossiers:transition", args=[dossier.pk, "submit"]), follow=True)
+    response = client.post(reverse("dossiers:transition", args=[dossier.pk, "submit"]), {"confirm": "on"}, follow=True)
     assert _success_message(response).endswith(" ; la DDTEFP du département 59 - Nord a été prévenue par e-mail."), (
         _success_message(response)
     )
