@@ -8,7 +8,7 @@ from django.urls import reverse
 from dossiers import workflow
 from dossiers.models import Dossier
 from dossiers.services import apply_transition
-from tests.dossiers.conftest import answer_all_required
+from tests.dossiers.conftest import answer_all_required, set_status
 from tests.dossiers.test_pdf import pdf_text, poppler  # noqa: F401  (fixture)
 from tests.factories import StructureFactory
 
@@ -104,3 +104,12 @@ def test_the_stored_pdf_of_the_transmission_says_it(
     text = pdf_text(client.get(reverse("dossiers:pdf", args=[dossier.pk])).content, tmp_path)
     line = f"{LABEL} : la première transmission a été faite sans que le réseau ait validé le dossier"
     assert (line in text) is unapproved
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status, warned", [("draft", True), ("changes_requested", True), ("approved", False)])
+def test_the_structure_is_told_before_transmitting(client, dossier, editor, status, warned):
+    set_status(dossier, status)
+    client.force_login(editor)
+    page = client.get(reverse("dossiers:detail", args=[dossier.pk])).text
+    assert ("la DDTEFP la verra « transmis sans validation du réseau »" in page) is warned
