@@ -9,6 +9,7 @@ from . import workflow
 # Who is told, per transition: the structure's editors, its networks' advisors, its département's agents.
 RECIPIENTS = {
     "ask_review": "advisors",
+    "return_to_review": "advisors",
     "request_changes": "editors",
     "approve": "editors",
     "resume": "advisors",

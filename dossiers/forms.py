@@ -201,9 +201,34 @@ class AxisForm(forms.Form):
         return values, files, clears
 
 
+def confirmation_field(label: str, error: str) -> forms.BooleanField:
+    """The box an irreversible action asks to tick: without JavaScript, nothing happens unticked."""
+    return forms.BooleanField(label=label, error_messages={"required": error})
+
+
 class TransitionForm(forms.Form):
+    """A workflow step's form: its comment, and the confirmation box of an irreversible step
+    (`Transition.confirmation`). Each step's form on the page has its own ids."""
+
     comment = comment_form_field(
         "Commentaire", required=False, help_text="Obligatoire pour demander des modifications ou un complément."
+    )
+
+    def __init__(self, *args, transition=None, **kwargs):
+        if transition is not None:
+            kwargs.setdefault("auto_id", f"id_{transition.name}_%s")
+        super().__init__(*args, **kwargs)
+        if transition is not None and transition.confirmation:
+            self.fields["confirm"] = confirmation_field(
+                transition.confirmation, "Cochez la case pour confirmer cette action définitive : rien n'a été fait."
+            )
+
+
+class ReuseForm(forms.Form):
+    confirm = confirmation_field(
+        "Je confirme : les questions encore vides seront remplies avec les réponses de l'an dernier, "
+        "à relire ensuite.",
+        "Cochez la case pour confirmer la reprise des réponses de l'an dernier : rien n'a été repris.",
     )
 
 

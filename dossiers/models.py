@@ -303,6 +303,14 @@ class DossierQuerySet(models.QuerySet):
         `Dossier.days_late_at_transmission`): flagged for good, whatever happens next."""
         return self.filter(first_submitted_at__date__gt=models.F("campaign__submission_deadline"))
 
+    def with_approval_flag(self):
+        """Annotate `transmitted_unapproved`: transmitted without the network's approval (the SQL
+        twin of `workflow.transmitted_without_approval`), one subquery, no query per row."""
+        unapproved = DossierTransition.objects.filter(dossier=models.OuterRef("pk"), name="submit").exclude(
+            from_status=workflow.APPROVED
+        )
+        return self.annotate(transmitted_unapproved=models.Exists(unapproved))
+
     def flagged_late(self, today=None):
         """What the « En retard seulement » filter lists: late now (`late`), or transmitted late."""
         return self.late(today) | self.transmitted_late()

@@ -16,7 +16,7 @@ from .calculations import overall_progress, progress_by_axis
 from .models import AXIS_LABELS, Dossier, Snapshot, snapshot_pdf_name
 from .rules import dossier_roles
 from .services import answer_items
-from .workflow import ADVISOR, STATUS_LABELS
+from .workflow import ADVISOR, STATUS_LABELS, transmitted_without_approval
 
 TEMPLATE = "dossiers/dossier_pdf.html"
 logger = logging.getLogger(__name__)
@@ -111,6 +111,7 @@ def summary_context(dossier: Dossier, snapshot: Snapshot | None, snapshots: list
         "overall": overall_progress(by_axis),
         "missing_count": missing,
         "history": history,
+        "transmitted_unapproved": transmitted_without_approval((step.name, step.from_status) for step in history),
         "printed_at": timezone.now() if snapshot is None else snapshot.created_at,
     }
 

@@ -219,23 +219,30 @@ def freeze_snapshot(dossier: Dossier, user) -> Snapshot:
     return snapshot
 
 
+def allowed_transition(dossier: Dossier, name: str, user) -> workflow.Transition:
+    """Transition `name`, if `user` may make it from the dossier's status; PermissionDenied
+    otherwise (an unknown action, another role's, or from another status)."""
+    transition = workflow.TRANSITIONS.get(name)
+    if transition is None:
+        raise PermissionDenied("Action inconnue.")
+    if not workflow.is_allowed(name, dossier.status, dossier_roles(user, dossier)):
+        raise PermissionDenied(
+            f"Action impossible : le dossier est « {dossier.get_status_display()} » "
+            "et cette action ne vous revient pas."
+        )
+    return transition
+
+
 def apply_transition(
     dossier: Dossier, name: str, user, *, comment: str = "", notify: bool = True, base_url: str = ""
 ) -> Dossier:
     """Move the dossier through transition `name`. PermissionDenied when the user may not make it
     from this state; TransitionRefused (French reasons) when its conditions are not met;
     siae_portal.emails.MailNotSent when the transition is done and logged but its e-mails could not leave."""
-    transition = workflow.TRANSITIONS.get(name)
-    if transition is None:
-        raise PermissionDenied("Action inconnue.")
     with transaction.atomic():
         # Lock the row: two agents clicking at once cannot both move the dossier.
         locked = Dossier.objects.select_for_update().select_related("structure", "campaign").get(pk=dossier.pk)
-        if not workflow.is_allowed(name, locked.status, dossier_roles(user, locked)):
-            raise PermissionDenied(
-                f"Action impossible : le dossier est « {locked.get_status_display()} » "
-                "et cette action ne vous revient pas."
-            )
+        transition = allowed_transition(locked, name, user)
         errors = workflow.transition_errors(
             transition,
             comment=comment,

@@ -17,7 +17,15 @@ from siae_portal.words import counted
 from . import archive
 from . import emails as transition_emails
 from .calculations import UNCHANGED, diff_snapshots, overall_progress, progress_by_axis
-from .forms import AxisCommentForm, AxisForm, DossierFilterForm, StructureFilterForm, StructureForm, TransitionForm
+from .forms import (
+    AxisCommentForm,
+    AxisForm,
+    DossierFilterForm,
+    ReuseForm,
+    StructureFilterForm,
+    StructureForm,
+    TransitionForm,
+)
 from .models import AXIS_LABELS, Campaign, Dossier, Network, Structure, structure_ids_in_networks
 from .rules import dossier_roles
 from .selectors import attach_progress, get_dossier_for_user, get_structure_for_user, startable_dossiers
@@ -25,6 +33,7 @@ from .services import (
     AxisConflict,
     TransitionRefused,
     add_axis_comment,
+    allowed_transition,
     apply_transition,
     missing_required_answers,
     open_dossier,
@@ -32,7 +41,7 @@ from .services import (
     reuse_previous_answers,
     save_axis,
 )
-from .workflow import available_transitions
+from .workflow import available_transitions, transmitted_without_approval
 
 
 @require_GET
@@ -134,25 +143,34 @@ def dossier_start(request, structure_pk, year):
 
 @require_GET
 def dossier_detail(request, pk):
-    dossier = get_dossier_for_user(request, pk)
+    return _render_detail(request, get_dossier_for_user(request, pk))
+
+
+def _render_detail(request, dossier, *, posted: tuple[str, TransitionForm] | None = None, reuse_form=None, status=200):
+    """The dossier's page; after a refused post, with the form that was posted (`posted`: the
+    transition's name and its form, or `reuse_form`) and its errors, what was typed kept."""
     context = _dossier_context(request, dossier)
     transitions = available_transitions(dossier.status, context["roles"])
     comment_counts = {row["axis"]: row["n"] for row in dossier.comments.values("axis").annotate(n=Count("pk"))}
     context["progress"] = [(axis, label, p, comment_counts.get(axis, 0)) for axis, label, p in context["progress"]]
+    history = list(dossier.transitions.select_related("actor"))
     context.update(
         {
-            "transitions": transitions,
-            "transition_form": TransitionForm(),
+            "transitions": [
+                (t, posted[1] if posted and posted[0] == t.name else TransitionForm(transition=t)) for t in transitions
+            ],
+            "reuse_form": reuse_form or ReuseForm(),
             "missing": missing_required_answers(dossier) if any(t.needs_complete_answers for t in transitions) else [],
             "has_network": dossier.structure.networks.exists(),
-            "history": dossier.transitions.select_related("actor"),
+            "history": history,
+            "transmitted_unapproved": transmitted_without_approval((s.name, s.from_status) for s in history),
             "snapshots": dossier.snapshots.select_related("created_by").order_by("-number"),
             "previous": previous_dossier(dossier) if context["can_edit"] else None,
             "submission_deadline": dossier.submission_deadline(),
             "review_deadline": dossier.review_deadline(),
         }
     )
-    return render(request, "dossiers/dossier_detail.html", context)
+    return render(request, "dossiers/dossier_detail.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -278,12 +296,15 @@ def dossier_comment(request, pk, axis):
 @require_POST
 def dossier_transition(request, pk, name):
     dossier = get_dossier_for_user(request, pk)
-    form = TransitionForm(data=request.POST)
+    # A forged post (another role's action, from another status) is a 403 before any form error.
+    transition = allowed_transition(dossier, name, request.user)
+    form = TransitionForm(data=request.POST, transition=transition)
     if not form.is_valid():
-        # Never applied without the comment that was typed (too long): the user shortens it.
-        for error in form.errors["comment"]:
+        # Never applied without the comment that was typed (too long: the user shortens it) or
+        # without the confirmation of an irreversible step; the page comes back with both.
+        for error in form.errors.get("comment", []):
             messages.error(request, f"Commentaire : {error} Rien n'a été fait.")
-        return redirect(dossier)
+        return _render_detail(request, dossier, posted=(name, form), status=400)
     try:
         apply_transition(
             dossier,
@@ -311,6 +332,9 @@ def dossier_transition(request, pk, name):
 @require_POST
 def dossier_reuse(request, pk):
     dossier = get_dossier_for_user(request, pk, write=True)
+    form = ReuseForm(data=request.POST)
+    if not form.is_valid():
+        return _render_detail(request, dossier, reuse_form=form, status=400)
     copied, source = reuse_previous_answers(dossier, request.user)
     if source is None:
         messages.warning(request, "Aucun dossier d'une campagne précédente pour cette structure : rien à reprendre.")
@@ -409,7 +433,7 @@ def dossier_list(request):
         default_campaign=None if siae_only or not campaigns else campaigns[0],
     )
     dossiers = filter_form.filter(
-        Dossier.objects.visible_to(request.user).select_related("structure", "campaign")
+        Dossier.objects.visible_to(request.user).select_related("structure", "campaign").with_approval_flag()
     ).order_by("-campaign__year", French("structure__name"), "pk")
     if request.GET.get("export") == "csv":
         today = timezone.localdate()

@@ -59,6 +59,14 @@ def is_late(status: str, *, review_due: date, submission_due: date, today: date)
     return submission_deadline(status, submission_due, today).late or review_deadline(status, review_due, today).late
 
 
+def transmitted_without_approval(steps) -> bool:
+    """Whether the dossier was transmitted from another status than « validé par le réseau »:
+    allowed, but the agent must know. `steps`: its history as (transition name, from status)
+    pairs; a dossier is transmitted once by `submit` (a complement goes back by `resubmit`).
+    `DossierQuerySet.with_approval_flag` is the same rule in SQL."""
+    return any(name == "submit" and source != APPROVED for name, source in steps)
+
+
 # Roles a user holds towards one dossier.
 SIAE = "siae"
 ADVISOR = "advisor"
@@ -77,7 +85,13 @@ class Transition:
     needs_complete_answers: bool = False
     freezes_snapshot: bool = False
     button_class: str = "btn-primary"
+    # Irreversible moves: the box the user ticks to confirm, saying what cannot be undone.
+    confirmation: str = ""
 
+
+TRANSMISSION_CONFIRMATION = (
+    "Je confirme la transmission à la DDTEFP : la version transmise est figée et ne se modifie plus."
+)
 
 TRANSITIONS = {
     t.name: t
@@ -90,6 +104,14 @@ TRANSITIONS = {
             "Demander une relecture au réseau",
             needs_network=True,
             button_class="btn-outline-primary",
+        ),
+        Transition(
+            "return_to_review",
+            frozenset({CHANGES_REQUESTED}),
+            IN_REVIEW,
+            SIAE,
+            "Renvoyer en relecture au réseau",
+            needs_network=True,
         ),
         Transition(
             "request_changes",
@@ -105,20 +127,23 @@ TRANSITIONS = {
         ),
         Transition(
             "resume",
-            frozenset({CHANGES_REQUESTED, APPROVED}),
+            frozenset({APPROVED}),
             DRAFT,
             SIAE,
-            "Reprendre la rédaction",
+            "Annuler la validation et reprendre la rédaction",
             button_class="btn-outline-secondary",
+            confirmation="Je confirme l'annulation de la validation : il faudra une nouvelle relecture "
+            "pour que le réseau valide le dossier.",
         ),
         Transition(
             "submit",
-            frozenset({DRAFT, APPROVED}),
+            frozenset({DRAFT, CHANGES_REQUESTED, APPROVED}),
             SUBMITTED,
             SIAE,
             "Transmettre à la DDTEFP",
             needs_complete_answers=True,
             freezes_snapshot=True,
+            confirmation=TRANSMISSION_CONFIRMATION,
         ),
         Transition(
             "request_complement",
@@ -137,6 +162,7 @@ TRANSITIONS = {
             "Transmettre le complément à la DDTEFP",
             needs_complete_answers=True,
             freezes_snapshot=True,
+            confirmation=TRANSMISSION_CONFIRMATION,
         ),
         Transition(
             "acknowledge",
@@ -145,6 +171,7 @@ TRANSITIONS = {
             AGENT,
             "Accuser réception : dossier complet",
             button_class="btn-success",
+            confirmation="Je confirme que le dossier est complet : la structure ne pourra plus le compléter.",
         ),
     ]
 }

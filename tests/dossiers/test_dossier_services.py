@@ -15,9 +15,10 @@ HAPPY = [
     ("ask_review", "draft", "editor", False, ""),
     ("request_changes", "in_review", "advisor", False, "Précisez l'axe 3."),
     ("approve", "in_review", "advisor", False, ""),
-    ("resume", "changes_requested", "editor", False, ""),
+    ("return_to_review", "changes_requested", "editor", False, ""),
     ("resume", "approved", "editor", False, ""),
     ("submit", "draft", "editor", True, ""),
+    ("submit", "changes_requested", "editor", True, ""),
     ("submit", "approved", "editor", True, ""),
     ("request_complement", "submitted", "agent", False, "Joignez l'organigramme."),
     ("resubmit", "complement_requested", "editor", True, ""),
@@ -25,6 +26,7 @@ HAPPY = [
 ]
 TARGET = {
     "ask_review": "in_review",
+    "return_to_review": "in_review",
     "request_changes": "changes_requested",
     "approve": "approved",
     "resume": "draft",
@@ -36,6 +38,7 @@ TARGET = {
 # Who is told, by persona.
 NOTIFIED = {
     "ask_review": "advisor",
+    "return_to_review": "advisor",
     "request_changes": "editor",
     "approve": "editor",
     "resume": "advisor",
@@ -93,7 +96,7 @@ def test_each_transition_is_refused_from_other_states(request, dossier, name, be
     answer_all_required(dossier)
     user = request.getfixturevalue(actor)
     for status in Dossier.Status.values:
-        if status == before or (name in {"submit", "resume"} and status in {"draft", "approved", "changes_requested"}):
+        if status == before or (name == "submit" and status in {"draft", "approved", "changes_requested"}):
             continue
         set_status(dossier, status)
         with pytest.raises(PermissionDenied):

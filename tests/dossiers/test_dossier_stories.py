@@ -84,7 +84,7 @@ def test_review_story(log_in, live_server, campaign, editor, advisor, structure)
     advisor_page.get_by_role("button", name="Demander des modifications").click()
     expect(_status(advisor_page)).to_have_text("modifications demandées")
 
-    # The editor reads the comment beside axis 3, fixes it and transmits.
+    # The editor reads the comment beside axis 3, fixes it and sends it back to review in one action.
     page.reload()
     expect(_status(page)).to_have_text("modifications demandées")
     expect(page.get_by_text("Précisez le plan de formation (axe 3).")).to_be_visible()
@@ -95,14 +95,32 @@ def test_review_story(log_in, live_server, campaign, editor, advisor, structure)
     )
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     page.get_by_role("link", name="Vue d'ensemble").click()
-    page.get_by_role("button", name="Reprendre la rédaction").click()
-    expect(_status(page)).to_have_text("brouillon")
+    page.get_by_role("button", name="Renvoyer en relecture au réseau").click()
+    expect(_status(page)).to_have_text("en relecture par le réseau")
+
+    # The advisor approves; the editor transmits.
+    advisor_page.reload()
+    advisor_page.get_by_role("button", name="Valider le dossier").click()
+    expect(_status(advisor_page)).to_have_text("validé par le réseau")
+    page.reload()
+    # Transmitting is for good: unticked, nothing happens and the page says why.
+    page.get_by_role("button", name="Transmettre à la DDTEFP").click()
+    expect(page.get_by_text("Cochez la case pour confirmer cette action définitive")).to_be_visible()
+    expect(_status(page)).to_have_text("validé par le réseau")
+    page.get_by_label(re.compile("Je confirme la transmission à la DDTEFP")).check()
     page.get_by_role("button", name="Transmettre à la DDTEFP").click()
     expect(_status(page)).to_have_text("transmis à la DDTEFP")
     expect(page.get_by_text("Version 1 ·")).to_be_visible()
     dossier.refresh_from_db()
     assert dossier.status == "submitted"
     assert dossier.answers.get(question__code="plan_formation").value.startswith("CACES R489")
+    assert list(dossier.transitions.order_by("pk").values_list("name", flat=True)) == [
+        "ask_review",
+        "request_changes",
+        "return_to_review",
+        "approve",
+        "submit",
+    ]
 
 
 def test_complement_story(log_in, live_server, campaign, editor, agent, structure):
@@ -129,6 +147,7 @@ def test_complement_story(log_in, live_server, campaign, editor, agent, structur
     expect(page.get_by_text("Axe 1 enregistré.")).to_be_visible()
     expect(page.get_by_role("link", name="organigramme.pdf")).to_be_visible()
     page.get_by_role("link", name="Vue d'ensemble").click()
+    page.get_by_label(re.compile("Je confirme la transmission à la DDTEFP")).check()
     page.get_by_role("button", name="Transmettre le complément à la DDTEFP").click()
     expect(_status(page)).to_have_text("transmis à la DDTEFP")
 
@@ -137,6 +156,7 @@ def test_complement_story(log_in, live_server, campaign, editor, agent, structur
     agent_page.get_by_role("link", name="Comparer les versions transmises").click()
     expect(agent_page.get_by_role("cell", name=re.compile("pièce jointe : organigramme.pdf"))).to_be_visible()
     agent_page.go_back()
+    agent_page.get_by_label(re.compile("Je confirme que le dossier est complet")).check()
     agent_page.get_by_role("button", name="Accuser réception : dossier complet").click()
     expect(_status(agent_page)).to_have_text("reçu complet")
     dossier.refresh_from_db()

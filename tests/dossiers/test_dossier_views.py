@@ -357,7 +357,7 @@ def test_transition_matrix(client, request, dossier, role):
 
 def test_a_refused_transition_shows_why_and_changes_nothing(client, editor, dossier):
     client.force_login(editor)
-    response = client.post(reverse("dossiers:transition", args=[dossier.pk, "submit"]), follow=True)
+    response = client.post(reverse("dossiers:transition", args=[dossier.pk, "submit"]), {"confirm": "on"}, follow=True)
     assert "réponse(s) obligatoire(s) manquante(s)" in response.text
     dossier.refresh_from_db()
     assert dossier.status == "draft" and not DossierTransition.objects.exists()
@@ -392,8 +392,28 @@ def test_the_detail_lists_missing_answers_and_the_history(client, editor, adviso
     client.force_login(editor)
     response = client.get(reverse("dossiers:detail", args=[dossier.pk]))
     assert "Axe 3 trop court." in response.text
-    assert "Reprendre la rédaction" in response.text
+    assert "Renvoyer en relecture au réseau" in response.text
     assert len(mail.outbox) == 2
+
+
+def test_changes_requested_go_back_to_review_in_one_action(client, editor, advisor, dossier):
+    """As a complement goes back to the DDTEFP: the structure edits, then one button, and the
+    network's advisors are told; the history shows the round trip."""
+    set_status(dossier, "changes_requested")
+    client.force_login(editor)
+    assert dossier.is_editable_status
+    response = client.post(reverse("dossiers:transition", args=[dossier.pk, "return_to_review"]), follow=True)
+    dossier.refresh_from_db()
+    assert dossier.status == "in_review"
+    assert _success_message(response) == (
+        "C'est fait : le dossier est maintenant « en relecture par le réseau » ; "
+        "les conseillers du réseau (URIAE Nord-Pas-de-Calais) ont été prévenus par e-mail."
+    )
+    assert [m.to for m in mail.outbox] == [[advisor.email]]
+    assert "nouvelle relecture demandée" in mail.outbox[0].subject
+    log = dossier.transitions.get()
+    assert (log.name, log.from_status, log.to_status) == ("return_to_review", "changes_requested", "in_review")
+    assert "modifications demandées → <strong>en relecture par le réseau</strong>" in response.text
 
 
 # --- Reuse last year ---------------------------------------------------------------------------
@@ -404,7 +424,7 @@ def test_reuse_matrix(client, request, dossier, previous_campaign, structure, ro
     old = Dossier.objects.create(structure=structure, campaign=previous_campaign, status="acknowledged")
     Answer.objects.create(dossier=old, question=previous_campaign.questions.get(code="presentation"), value="2008")
     login_as(client, request, role)
-    response = client.post(reverse("dossiers:reuse", args=[dossier.pk]))
+    response = client.post(reverse("dossiers:reuse", args=[dossier.pk]), {"confirm": "on"})
     assert response.status_code == (302 if role in WRITES else 403 if role in SEES else 404)
     assert dossier.answers.filter(value="2008").exists() == (role in WRITES)
 
@@ -414,7 +434,7 @@ def test_reuse_button_and_message(client, editor, dossier, previous_campaign, st
     Answer.objects.create(dossier=old, question=previous_campaign.questions.get(code="presentation"), value="2008")
     client.force_login(editor)
     assert "Reprendre les réponses de l'an dernier" in client.get(reverse("dossiers:detail", args=[dossier.pk])).text
-    response = client.post(reverse("dossiers:reuse", args=[dossier.pk]), follow=True)
+    response = client.post(reverse("dossiers:reuse", args=[dossier.pk]), {"confirm": "on"}, follow=True)
     assert "1 réponse reprise du dossier 2008" in response.text
 
 
@@ -745,7 +765,7 @@ def test_each_status_message_says_who_was_told(client, editor, advisor, agent, d
     assert _success_message(response).endswith(" ; les rédacteurs de Nord Recyclage ont été prévenus par e-mail.")
     answer_all_required(dossier, editor)
     client.force_login(editor)
-    response = client.post(reverse("dossiers:transition", args=[dossier.pk, "submit"]), follow=True)
+    response = client.post(reverse("dossiers:transition", args=[dossier.pk, "submit"]), {"confirm": "on"}, follow=True)
     assert _success_message(response).endswith(" ; la DDTEFP du département 59 - Nord a été prévenue par e-mail."), (
         _success_message(response)
     )

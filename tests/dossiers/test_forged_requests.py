@@ -25,7 +25,9 @@ def test_every_transition_through_the_view_for_every_role(
     answer_all_required(dossier)
     set_status(dossier, before)
     client.force_login(request.getfixturevalue(role))
-    response = client.post(reverse("dossiers:transition", args=[dossier.pk, name]), {"comment": "Un commentaire"})
+    response = client.post(
+        reverse("dossiers:transition", args=[dossier.pk, name]), {"comment": "Un commentaire", "confirm": "on"}
+    )
     sees = SEES_ONCE_TRANSMITTED if before in {"submitted", "complement_requested"} else SEES_BEFORE_TRANSMISSION
     dossier.refresh_from_db()
     if role in ACTS[actor]:

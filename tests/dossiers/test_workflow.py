@@ -11,9 +11,10 @@ EXPECTED = [
     ("ask_review", wf.DRAFT, wf.IN_REVIEW, wf.SIAE),
     ("request_changes", wf.IN_REVIEW, wf.CHANGES_REQUESTED, wf.ADVISOR),
     ("approve", wf.IN_REVIEW, wf.APPROVED, wf.ADVISOR),
-    ("resume", wf.CHANGES_REQUESTED, wf.DRAFT, wf.SIAE),
+    ("return_to_review", wf.CHANGES_REQUESTED, wf.IN_REVIEW, wf.SIAE),
     ("resume", wf.APPROVED, wf.DRAFT, wf.SIAE),
     ("submit", wf.DRAFT, wf.SUBMITTED, wf.SIAE),
+    ("submit", wf.CHANGES_REQUESTED, wf.SUBMITTED, wf.SIAE),
     ("submit", wf.APPROVED, wf.SUBMITTED, wf.SIAE),
     ("request_complement", wf.SUBMITTED, wf.COMPLEMENT_REQUESTED, wf.AGENT),
     ("resubmit", wf.COMPLEMENT_REQUESTED, wf.SUBMITTED, wf.SIAE),
@@ -53,6 +54,13 @@ def test_available_transitions_by_role():
     assert [t.name for t in wf.available_transitions(wf.DRAFT, {wf.SIAE})] == ["ask_review", "submit"]
     assert [t.name for t in wf.available_transitions(wf.IN_REVIEW, {wf.ADVISOR})] == ["request_changes", "approve"]
     assert wf.available_transitions(wf.DRAFT, {wf.ADVISOR, wf.AGENT}) == []
+    # From "modifications demandées", one action sends the dossier back to review (as a complement
+    # goes back to the DDTEFP), or it is transmitted without the network's approval.
+    assert [t.name for t in wf.available_transitions(wf.CHANGES_REQUESTED, {wf.SIAE})] == [
+        "return_to_review",
+        "submit",
+    ]
+    assert [t.name for t in wf.available_transitions(wf.APPROVED, {wf.SIAE})] == ["resume", "submit"]
     assert [t.name for t in wf.available_transitions(wf.SUBMITTED, {wf.AGENT})] == [
         "request_complement",
         "acknowledge",
@@ -76,9 +84,10 @@ def test_a_comment_is_required_to_ask_for_more(name):
     assert _errors(name, comment="Précisez l'axe 3.") == []
 
 
-def test_review_needs_a_network():
-    assert "aucun réseau" in _errors("ask_review", has_network=False)[0]
-    assert _errors("ask_review", has_network=True) == []
+@pytest.mark.parametrize("name", ["ask_review", "return_to_review"])
+def test_review_needs_a_network(name):
+    assert "aucun réseau" in _errors(name, has_network=False)[0]
+    assert _errors(name, has_network=True) == []
     # Transmission does not need one.
     assert _errors("submit", has_network=False) == []
 
