@@ -6,12 +6,9 @@ from django.db.models import Count, Q, Window
 from django.shortcuts import get_object_or_404
 from django.utils.timezone import localdate
 
-<<<<<<< HEAD
 from siae_portal.collation import French
 
-=======
 from . import workflow
->>>>>>> i14-notify
 from .calculations import overall_progress, progress_by_axis
 from .models import Answer, Campaign, Dossier, Question, Structure, structure_ids_in_networks
 
