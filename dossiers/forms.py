@@ -4,6 +4,7 @@ from django import forms
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from siae_portal.forms import EmptyChoiceMixin
 from siae_portal.numbers import NumberError, format_number, parse_number
 from siae_portal.reference import DEPARTEMENT_CHOICES, STRUCTURE_KINDS
 from siae_portal.text_limits import ANSWER_MAX_LENGTH, COMMENT_MAX_LENGTH
@@ -16,7 +17,7 @@ from .models import Dossier, Question, Structure
 IDENTITY_FIELDS = ["siret", "kind", "departement", "networks", "insertion_posts_etp"]
 
 
-class StructureForm(forms.ModelForm):
+class StructureForm(EmptyChoiceMixin, forms.ModelForm):
     """Edit a structure. SIAE editors change its description; identity fields (SIRET, kind,
     département, networks, conventioned posts) are the administrators' (they move the structure
     between scopes or come from the convention)."""
