@@ -4,13 +4,14 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dossiers.models import network_label
 from siae_portal.emails import MailNotSent, portal_url, warn_not_sent
 from siae_portal.pagination import CARD_PAGE_SIZE, paginate, querystring_without_page
 from siae_portal.uploads import attachment_response
 
 from .calculations import download_filename, origin_of
 from .forms import RejectForm, ResourceFilterForm, ResourceForm, ResubmitForm
-from .models import Resource, network_label
+from .models import Resource
 from .services import (
     ModerationError,
     count_download,
