@@ -13,6 +13,7 @@ from .calculations import download_filename, origin_of
 from .forms import RejectForm, ResourceFilterForm, ResourceForm, ResubmitForm
 from .models import Resource
 from .services import (
+    OWN_PROPOSAL_MESSAGE,
     ModerationError,
     count_download,
     ensure_resubmittable,
@@ -88,6 +89,7 @@ def detail(request, pk):
         {
             "resource": resource,
             "can_moderate": can_moderate,
+            "can_publish": can_moderate and user.has_perm("toolbox.publish_resource", resource),
             "can_resubmit": resource.is_rejected and user.has_perm("toolbox.resubmit_resource", resource),
             "show_moderation": can_moderate or resource.proposed_by_id == user.pk,
         },
@@ -193,6 +195,8 @@ def _moderation_step(request, step) -> bool | None:
 @require_POST
 def publish_resource(request, pk):
     resource = get_resource_for_user(request, pk, moderate=True)
+    if not request.user.has_perm("toolbox.publish_resource", resource):
+        raise PermissionDenied(OWN_PROPOSAL_MESSAGE)
     if _moderation_step(request, lambda: publish(resource, by=request.user, base_url=portal_url(request))) is not None:
         messages.success(request, f"« {resource.title} » est publiée dans la boîte à outils.")
     return redirect(resource)
