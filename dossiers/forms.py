@@ -4,19 +4,21 @@ from django import forms
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from siae_portal.forms import EmptyChoiceMixin
 from siae_portal.numbers import NumberError, format_number, parse_number
-from siae_portal.reference import DEPARTEMENT_CHOICES, STRUCTURE_KINDS
+from siae_portal.reference import STRUCTURE_KINDS, departement_label
 from siae_portal.text_limits import ANSWER_MAX_LENGTH, comment_form_field
 from siae_portal.uploads import ACCEPTED_LABEL, MAX_UPLOAD_SIZE, megabytes, validate_upload
 from siae_portal.validators import normalize_siret
 
 from .models import Dossier, Question, Structure
+from .selectors import departements_in_scope
 
 # Fields that decide who sees the structure (département, networks) or come from the convention.
 IDENTITY_FIELDS = ["siret", "kind", "departement", "networks", "insertion_posts_etp"]
 
 
-class StructureForm(forms.ModelForm):
+class StructureForm(EmptyChoiceMixin, forms.ModelForm):
     """Edit a structure. SIAE editors change its description; identity fields (SIRET, kind,
     département, networks, conventioned posts) are the administrators' (they move the structure
     between scopes or come from the convention)."""
@@ -54,13 +56,30 @@ class StructureForm(forms.ModelForm):
 
 
 KIND_FILTER_CHOICES = [("", "Tous les types"), *STRUCTURE_KINDS]
-DEPARTEMENT_FILTER_CHOICES = [("", "Tous les départements"), *DEPARTEMENT_CHOICES]
 
 
-class StructureFilterForm(forms.Form):
+def departement_filter_field():
+    """A filter's département field; its choices are the user's (see `ScopedDepartementMixin`)."""
+    return forms.ChoiceField(label="Département", required=False)
+
+
+class ScopedDepartementMixin:
+    """A filter form built for `user`: its `departement` field lists only the départements of the
+    user's scope (an agent's own, its network's for an advisor, all for an administrator); any
+    other code is refused as an unknown choice."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].choices = [
+            ("", "Tous les départements"),
+            *((code, departement_label(code)) for code in departements_in_scope(user)),
+        ]
+
+
+class StructureFilterForm(ScopedDepartementMixin, forms.Form):
     q = forms.CharField(label="Nom, commune ou SIRET", required=False)
     kind = forms.ChoiceField(label="Type", required=False, choices=KIND_FILTER_CHOICES)
-    departement = forms.ChoiceField(label="Département", required=False, choices=DEPARTEMENT_FILTER_CHOICES)
+    departement = departement_filter_field()
 
     def filter(self, queryset):
         if not self.is_valid():
@@ -248,13 +267,13 @@ class AxisCommentForm(forms.Form):
         return text
 
 
-class DossierFilterForm(forms.Form):
+class DossierFilterForm(ScopedDepartementMixin, forms.Form):
     ALL = "toutes"
 
     q = forms.CharField(label="Structure ou SIRET", required=False, max_length=100)
     campaign = forms.ChoiceField(label="Campagne", required=False)
     kind = forms.ChoiceField(label="Type", required=False, choices=KIND_FILTER_CHOICES)
-    departement = forms.ChoiceField(label="Département", required=False, choices=DEPARTEMENT_FILTER_CHOICES)
+    departement = departement_filter_field()
     status = forms.ChoiceField(label="Statut", required=False)
     late = forms.BooleanField(label="En retard seulement", required=False)
 

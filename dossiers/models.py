@@ -24,6 +24,11 @@ from .calculations import Deadline, days_late, late_transmission_text
 StructureKind = models.TextChoices("StructureKind", [(code, (code, label)) for code, label in STRUCTURE_KINDS])
 
 
+def network_label(code: str, name: str) -> str:
+    """How a network is named in lists: its name when short ("CHANTIER école"), else its code ("FEI")."""
+    return name if name and len(name) <= 25 else code
+
+
 class Network(models.Model):
     code = models.CharField("code", max_length=30, unique=True, help_text="Par exemple URIAE, COORACE, FEI.")
     name = models.CharField("nom", max_length=200)
@@ -35,6 +40,11 @@ class Network(models.Model):
 
     def __str__(self):
         return self.code if self.code == self.name else f"{self.code} ({self.name})"
+
+    @property
+    def label(self) -> str:
+        """The network as a list or a badge names it (a code such as CHANTIER_ECOLE is for files)."""
+        return network_label(self.code, self.name)
 
 
 class StructureQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.timezone import localdate
 
 from siae_portal.collation import French
+from siae_portal.reference import DEPARTEMENTS
 
 from . import workflow
 from .calculations import overall_progress, progress_by_axis
@@ -19,6 +20,20 @@ def get_structure_for_user(request, pk, *, write=False):
     if write and not request.user.has_perm("dossiers.change_structure", structure):
         raise PermissionDenied("Vous ne pouvez pas modifier cette structure.")
     return structure
+
+
+def departements_in_scope(user) -> list[str]:
+    """The départements a user's filters offer, in the official order: all of them for an
+    administrator, an agent's own, and the départements of the structures the user sees through a
+    network or a membership of SIAE staff (one query, none for an administrator or a mere agent)."""
+    scope = user.scope
+    if scope.is_admin:
+        return list(DEPARTEMENTS)
+    codes = set(scope.departements)
+    if scope.structure_ids or scope.network_ids:
+        structures = Structure.objects.visible_to(user).order_by()
+        codes.update(structures.values_list("departement", flat=True).distinct())
+    return [code for code in DEPARTEMENTS if code in codes]
 
 
 def get_dossier_for_user(request, pk, *, write=False):

@@ -51,7 +51,7 @@ def home(request):
     structures = Structure.objects.visible_to(request.user).prefetch_related(
         Prefetch("networks", queryset=Network.objects.order_by("code"))
     )
-    filter_form = StructureFilterForm(data=request.GET or None)
+    filter_form = StructureFilterForm(data=request.GET or None, user=request.user)
     structures = filter_form.filter(structures).order_by(French("name"), "pk")
     page = paginate(request, structures, LIST_PAGE_SIZE)
     memberships = request.user.memberships.active().select_related("structure", "network")
@@ -429,6 +429,7 @@ def dossier_list(request):
     siae_only = scope.is_siae and not (scope.is_admin or scope.is_advisor or scope.is_agent)
     filter_form = DossierFilterForm(
         data=request.GET or None,
+        user=request.user,
         campaigns=campaigns,
         default_campaign=None if siae_only or not campaigns else campaigns[0],
     )

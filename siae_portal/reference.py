@@ -1,10 +1,14 @@
 """Reference data shared by the whole portal, and nowhere else.
 
-Plain Python (no Django import) so that pure calculations can use it too. Models turn these
+Plain Python (no model, no database) so that pure calculations can use it too; the list of
+départements is read from `data/departements.csv` by `siae_portal.datafiles`. Models turn these
 lists into `TextChoices` (see `dossiers.models` and `indicators.models`).
 """
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from siae_portal.datafiles import read_csv
 
 # --- Structures -----------------------------------------------------------------------------
 
@@ -35,13 +39,17 @@ NETWORKS = [
     ("FNARS", "Fédération des acteurs de la solidarité (ex-FNARS)"),
 ]
 
-_METROPOLE = [f"{n:02d}" for n in range(1, 96) if n != 20]
-DEPARTEMENTS = [*_METROPOLE[:19], "2A", "2B", *_METROPOLE[19:], "971", "972", "973", "974", "976"]
-DEPARTEMENT_NAMES = {"59": "Nord", "62": "Pas-de-Calais", "2A": "Corse-du-Sud", "2B": "Haute-Corse", "976": "Mayotte"}
-# 975 (Saint-Pierre-et-Miquelon) is a collectivité, not a département: only 971-974 and 976.
+# The official list (INSEE's code officiel géographique), in its order: 01 to 19, 2A, 2B, 21 to 95,
+# then 971 to 974 and 976 (975, Saint-Pierre-et-Miquelon, is a collectivité, not a département).
+DEPARTEMENT_NAMES = {
+    row["code"]: row["name"]
+    for row in read_csv(Path(__file__).with_name("data") / "departements.csv", ["code", "name"])
+}
+DEPARTEMENTS = list(DEPARTEMENT_NAMES)
 
 
 def departement_label(code: str) -> str:
+    """ "59 - Nord"; an unknown code as it is."""
     name = DEPARTEMENT_NAMES.get(code)
     return f"{code} - {name}" if name else code
 

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 
 from dossiers.models import Network, Structure
 from siae_portal.collation import French
+from siae_portal.forms import EmptyChoiceMixin
 from siae_portal.reference import STRUCTURE_KINDS
 from siae_portal.text_limits import comment_form_field
 from siae_portal.uploads import ACCEPTED_LABEL, validate_upload
@@ -34,7 +35,7 @@ def member_networks_for(user):
     return Network.objects.filter(member_of_network_condition(user, "pk"))
 
 
-class ResourceForm(forms.ModelForm):
+class ResourceForm(EmptyChoiceMixin, forms.ModelForm):
     """Propose a resource: a file (checked by content) or a link, never both."""
 
     kinds = forms.MultipleChoiceField(

@@ -9,7 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from dossiers.models import AXIS_LABELS, Network, Structure, network_ids_of_structures, structure_ids_in_networks
+from dossiers.models import (
+    AXIS_LABELS,
+    Network,
+    Structure,
+    network_ids_of_structures,
+    structure_ids_in_networks,
+)
 from siae_portal.fields import optional_foreign_key
 from siae_portal.reference import STRUCTURE_KINDS
 from siae_portal.stored_files import delete_unreferenced_files
@@ -54,11 +60,6 @@ class Category(models.TextChoices):
     AUDITS = "audits", "Audits"
     LOGICIELS = "logiciels", "Logiciels"
     GUIDES = "guides", "Guides et ressources"
-
-
-def network_label(code: str, name: str) -> str:
-    """How a network is named in lists: its name when short ("CHANTIER école"), else its code ("FEI")."""
-    return name if name and len(name) <= 25 else code
 
 
 def resource_upload_to(instance, filename):
@@ -311,12 +312,12 @@ class Resource(models.Model):
     @property
     def provider_label(self):
         if self.provider_network_id:
-            return network_label(self.provider_network.code, self.provider_network.name)
+            return self.provider_network.label
         return self.provider_structure.name if self.provider_structure_id else ""
 
     @property
     def restricted_to_label(self):
-        return network_label(self.restricted_to.code, self.restricted_to.name) if self.restricted_to_id else ""
+        return self.restricted_to.label if self.restricted_to_id else ""
 
     @property
     def kinds(self) -> list[str]:

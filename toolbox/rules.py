@@ -29,6 +29,10 @@ def is_advisor(user):
 
 
 rules.add_perm("toolbox.moderate_resource", is_portal_admin | is_network_moderator)
+# Publishing is moderating, except that an advisor never publishes its own proposal: another
+# moderator of the network or an administrator does (an administrator may publish its own).
+may_publish_as_proposer = is_portal_admin | ~is_proposer
+rules.add_perm("toolbox.publish_resource", (is_portal_admin | is_network_moderator) & may_publish_as_proposer)
 # The moderation queue: advisors (for their networks) and administrators.
 rules.add_perm("toolbox.view_moderation_queue", is_portal_admin | is_advisor)
 # Correcting a refused proposal and sending it again: its proposer, or an administrator.

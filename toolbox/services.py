@@ -10,6 +10,12 @@ from dossiers.models import network_ids_of_structures
 from siae_portal import emails
 
 from .models import Resource
+from .rules import may_publish_as_proposer
+
+OWN_PROPOSAL_MESSAGE = (
+    "Vous ne pouvez pas publier votre propre proposition : un autre conseiller du réseau ou un administrateur "
+    "la publiera."
+)
 
 
 class ModerationError(Exception):
@@ -53,7 +59,10 @@ def _lock_proposal(resource: Resource) -> Resource:
 
 
 def publish(resource: Resource, *, by, base_url: str = "") -> Resource:
-    """Publish a proposal and tell its proposer (MailNotSent, once it is published, when the mail fails)."""
+    """Publish a proposal and tell its proposer (MailNotSent, once it is published, when the mail fails).
+    An advisor's own proposal waits for another moderator (ModerationError)."""
+    if not may_publish_as_proposer(by, resource):
+        raise ModerationError(OWN_PROPOSAL_MESSAGE)
     with transaction.atomic():
         locked = _lock_proposal(resource)
         now = timezone.now()

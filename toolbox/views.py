@@ -4,14 +4,16 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dossiers.models import network_label
 from siae_portal.emails import MailNotSent, portal_url, warn_not_sent
 from siae_portal.pagination import CARD_PAGE_SIZE, paginate, querystring_without_page
 from siae_portal.uploads import attachment_response
 
 from .calculations import download_filename, origin_of
 from .forms import RejectForm, ResourceFilterForm, ResourceForm, ResubmitForm
-from .models import Resource, network_label
+from .models import Resource
 from .services import (
+    OWN_PROPOSAL_MESSAGE,
     ModerationError,
     count_download,
     ensure_resubmittable,
@@ -87,6 +89,7 @@ def detail(request, pk):
         {
             "resource": resource,
             "can_moderate": can_moderate,
+            "can_publish": can_moderate and user.has_perm("toolbox.publish_resource", resource),
             "can_resubmit": resource.is_rejected and user.has_perm("toolbox.resubmit_resource", resource),
             "show_moderation": can_moderate or resource.proposed_by_id == user.pk,
         },
@@ -192,6 +195,8 @@ def _moderation_step(request, step) -> bool | None:
 @require_POST
 def publish_resource(request, pk):
     resource = get_resource_for_user(request, pk, moderate=True)
+    if not request.user.has_perm("toolbox.publish_resource", resource):
+        raise PermissionDenied(OWN_PROPOSAL_MESSAGE)
     if _moderation_step(request, lambda: publish(resource, by=request.user, base_url=portal_url(request))) is not None:
         messages.success(request, f"« {resource.title} » est publiée dans la boîte à outils.")
     return redirect(resource)

@@ -102,7 +102,7 @@ def _title(scope):
 @require_GET
 def tracking_list(request):
     _require_follower(request)
-    form = TrackingFilterForm(data=request.GET or None)
+    form = TrackingFilterForm(data=request.GET or None, user=request.user)
     year, sort, status = form.selected_year(), form.selected_sort, form.selected_status
     rows = tracking_rows(form.filter(watched_structures(request.user)), year, status=status, sort=sort)
 

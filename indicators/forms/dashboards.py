@@ -3,8 +3,9 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from dossiers.forms import ScopedDepartementMixin, departement_filter_field
 from dossiers.models import Network
-from siae_portal.reference import DEPARTEMENT_CHOICES, FIRST_YEAR, STRUCTURE_KINDS
+from siae_portal.reference import FIRST_YEAR, STRUCTURE_KINDS
 
 from ..dashboards import default_year
 
@@ -47,13 +48,9 @@ class YearForm(forms.Form):
         return year
 
 
-class DashboardFilterForm(YearForm):
+class DashboardFilterForm(ScopedDepartementMixin, YearForm):
     kind = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous les types"), *STRUCTURE_KINDS])
-    departement = forms.ChoiceField(
-        label="Département",
-        required=False,
-        choices=[("", "Tous les départements"), *DEPARTEMENT_CHOICES],
-    )
+    departement = departement_filter_field()
     network = forms.ModelChoiceField(
         label="Réseau",
         required=False,

@@ -5,6 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from dossiers.models import Network
+from siae_portal.forms import EmptyChoiceMixin
 from siae_portal.reference import EXIT_MOTIVES, RETRAIT
 
 from ..models import CustomRateDefinition
@@ -12,7 +13,7 @@ from ..models import CustomRateDefinition
 DENOMINATOR_MOTIVES = [(m.code, m.label) for m in EXIT_MOTIVES if m.category != RETRAIT]
 
 
-class CustomRateDefinitionForm(forms.ModelForm):
+class CustomRateDefinitionForm(EmptyChoiceMixin, forms.ModelForm):
     excluded_motives = forms.MultipleChoiceField(
         label="motifs retirés du dénominateur",
         required=False,

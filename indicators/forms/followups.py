@@ -1,9 +1,11 @@
 from django import forms
 
+from siae_portal.forms import EmptyChoiceMixin
+
 from ..models import FollowUp
 
 
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(EmptyChoiceMixin, forms.ModelForm):
     class Meta:
         model = FollowUp
         fields = ["decision", "next_date", "shared_with_structure"]

@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 from django.utils import timezone
 
+from siae_portal.forms import EmptyChoiceMixin
 from siae_portal.reference import ELIGIBILITY_HOURS, EXIT_MOTIVES, KINDS_ELIGIBLE_BY_HOURS, PRESCRIBERS
 from siae_portal.uploads import detect_file_type
 
@@ -15,7 +16,7 @@ from ..models import PATHWAY_FIELDS, ExitRecord
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ExitRecordForm(forms.ModelForm):
+class ExitRecordForm(EmptyChoiceMixin, forms.ModelForm):
     class Meta:
         model = ExitRecord
         fields = [

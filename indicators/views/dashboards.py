@@ -156,7 +156,7 @@ def network_dashboard(request):
         url = reverse("indicators:structure_dashboard", args=[next(iter(scope.structure_ids))])
         return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
 
-    form = DashboardFilterForm(data=request.GET or None)
+    form = DashboardFilterForm(data=request.GET or None, user=request.user)
     structures = form.filter(Structure.objects.visible_to(request.user))
     year, sort = form.selected_year(lambda: latest_exit_year(structures)), form.selected_sort
     definitions = dashboards.rate_definitions(request.user)

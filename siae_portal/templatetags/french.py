@@ -1,8 +1,10 @@
-"""`{{ n|pluriel }}`, `{{ n|pluriel:"a,ont" }}`: French plural agreement (siae_portal.words),
-a builtin of every template (settings.TEMPLATES)."""
+"""Builtins of every template (settings.TEMPLATES) for words as French users write them:
+`{{ n|pluriel }}`, `{{ n|pluriel:"a,ont" }}` (plural agreement, siae_portal.words) and
+`{{ code|departement }}` ("59 - Nord", siae_portal.reference)."""
 
 from django import template
 
+from siae_portal.reference import departement_label
 from siae_portal.words import plural
 
 register = template.Library()
@@ -11,3 +13,8 @@ register = template.Library()
 @register.filter(name="pluriel")
 def pluriel(count, suffixes="s"):
     return plural(count, suffixes)
+
+
+@register.filter(name="departement")
+def departement(code):
+    return departement_label(code) if code else ""

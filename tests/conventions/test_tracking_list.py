@@ -140,7 +140,10 @@ def test_filters(client, portal_admin, three_outcomes, query, expected):
 
 def test_filters_stay_within_the_users_scope(client, agent, three_outcomes):
     client.force_login(agent)
-    assert names(client.get(URL, {"year": 2008, "departement": "62"})) == set()
+    # Another département is not among the filter's choices: refused, the agent's own are listed.
+    forged = client.get(URL, {"year": 2008, "departement": "62"})
+    assert forged.context["form"].errors["departement"]
+    assert names(forged) == {"Nord Recyclage", "ACI du Cambrésis"}
     assert names(client.get(URL, {"year": 2008, "status": "missed"})) == set()
     assert names(client.get(URL, {"year": 2008, "status": "within_margin"})) == {"ACI du Cambrésis"}
 

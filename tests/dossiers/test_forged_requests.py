@@ -194,7 +194,8 @@ def test_home_with_the_dossier_panel_keeps_a_constant_number_of_queries(
     Dossier.objects.create(structure=structure, campaign=campaign, status="submitted")
     add(3)
     client.force_login(request.getfixturevalue(persona))
-    with django_assert_max_num_queries(16) as small:
+    # The advisor's page reads the départements of its network for the filter: one more query.
+    with django_assert_max_num_queries(17 if persona == "advisor" else 16) as small:
         response = client.get(reverse("home"))
     assert "Offre de services 2009" in response.text
     add(30)

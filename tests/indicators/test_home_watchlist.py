@@ -49,7 +49,7 @@ def test_home_query_count_is_constant(n, client, advisor, uriae, django_assert_m
         response = client.get(reverse("home"))
     panel = response.content.decode().split('id="watchlist-home-title"')[1].split("</section>")[0]
     assert panel.count("<li>") == min(n, HOME_WATCHLIST_SIZE)
-    assert f"Voir les {n} structure" in panel
+    assert f"Voir les {n} structure{'s' if n > 1 else ''} à suivre" in panel
 
 
 def _panel(response):

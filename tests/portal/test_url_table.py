@@ -9,7 +9,8 @@ writes to the database.
   does with `connection.execute_wrapper`). The one exception is written in the table: Django's
   password reset link stores its token in the session before redirecting (so that the token
   never leaks in a Referer header), an UPDATE of `django_session`, never of the portal's data.
-- Every HTML page is checked for inline script or style (refused by the Content-Security-Policy).
+- Every HTML page is checked for inline script or style (refused by the Content-Security-Policy),
+  and for Django's `---------` empty choice (the portal's selects say "Choisir…").
 """
 
 import re
@@ -274,6 +275,7 @@ def forbid_writes(allowed_tables=frozenset()):
         yield writes
 
 
+DJANGO_EMPTY_LABEL = "---------"
 INLINE = re.compile(r"\sstyle=|<style|<script(?![^>]*\ssrc=)|\son[a-z]+=\"|javascript:", re.IGNORECASE)
 
 
@@ -361,7 +363,7 @@ def _url(name, entry, world):
 def test_every_get_of_every_persona_answers_as_the_table_says_and_writes_nothing(client, request, world, role):
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
-    wrong, written, inline = [], [], []
+    wrong, written, inline, dashes = [], [], [], []
     for name, entry in URLS.items():
         url = _url(name, entry, world)
         expected = (
@@ -376,10 +378,14 @@ def test_every_get_of_every_persona_answers_as_the_table_says_and_writes_nothing
             wrong.append(f"{name} ({url}): redirected to {response.url}, not to the login page")
         written.extend(f"{name} ({url}): {sql}" for sql in writes)
         if response.get("Content-Type", "").startswith("text/html") and not getattr(response, "streaming", False):
-            inline.extend(f"{name}: {m.group(0)}" for m in INLINE.finditer(response.content.decode()))
+            page = response.content.decode()
+            inline.extend(f"{name}: {m.group(0)}" for m in INLINE.finditer(page))
+            if DJANGO_EMPTY_LABEL in page:
+                dashes.append(name)
     assert wrong == []
     assert written == []
     assert inline == []
+    assert dashes == []
 
 
 def test_the_only_write_allowed_on_get_is_the_reset_link_session(client, world):

@@ -1,6 +1,9 @@
 """French plural agreement: 0 and 1 take the singular."""
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.template import engines
 
 from siae_portal.words import counted, plural
@@ -25,3 +28,14 @@ def test_every_template_has_the_filter():
     )
     assert template.render({"n": 0, "d": 1}) == "0 question modifiée, 1 téléchargement"
     assert template.render({"n": 2, "d": 5}) == "2 questions modifiées, 5 téléchargements"
+
+
+def test_no_template_uses_the_english_plural():
+    """Django's `pluralize` makes 0 plural ("0 questions"): every template says `pluriel`."""
+    templates = Path(settings.BASE_DIR, "templates")
+    offenders = [
+        str(path.relative_to(templates))
+        for path in templates.rglob("*")
+        if path.is_file() and "|pluralize" in path.read_text()
+    ]
+    assert offenders == []

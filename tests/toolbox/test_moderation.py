@@ -2,6 +2,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from accounts.models import Membership
+from tests.factories import MembershipFactory, UserFactory
 from tests.toolbox.conftest import ROLES, publish_in_admin
 from tests.toolbox.factories import ResourceFactory
 from toolbox.models import Resource
@@ -62,9 +64,40 @@ def test_a_decision_is_final(proposal, advisor, portal_admin, first):
     )
 
 
-def test_no_mail_when_a_moderator_publishes_its_own_proposal(advisor, uriae):
+def test_an_advisor_cannot_publish_its_own_proposal(advisor, uriae):
     resource = ResourceFactory(provider_network=uriae, proposed_by=advisor, proposal=True)
+    with pytest.raises(ModerationError, match="votre propre proposition"):
+        publish(resource, by=advisor)
+    assert Resource.objects.get(pk=resource.pk).status == Resource.Status.PROPOSED
+    assert mail.outbox == []
+
+
+def test_no_mail_when_an_administrator_publishes_its_own_proposal(portal_admin, uriae):
+    resource = ResourceFactory(provider_network=uriae, proposed_by=portal_admin, proposal=True)
+    publish(resource, by=portal_admin)
+    assert Resource.objects.get(pk=resource.pk).status == Resource.Status.PUBLISHED
+    assert mail.outbox == []
+
+
+def test_another_moderator_publishes_an_advisors_proposal(advisor, uriae):
+    proposer = UserFactory()  # another advisor of URIAE
+    MembershipFactory(user=proposer, role=Membership.Role.ADVISOR, network=uriae)
+    resource = ResourceFactory(provider_network=uriae, proposed_by=proposer, proposal=True)
     publish(resource, by=advisor)
+    assert Resource.objects.get(pk=resource.pk).status == Resource.Status.PUBLISHED
+    assert [message.to for message in mail.outbox] == [[proposer.email]]
+
+
+def test_an_advisors_own_publish_answers_403_and_its_button_is_not_shown(client, advisor, uriae):
+    resource = ResourceFactory(provider_network=uriae, proposed_by=advisor, proposal=True)
+    client.force_login(advisor)
+    page = client.get(resource.get_absolute_url()).content.decode()
+    assert reverse("toolbox:publish", args=[resource.pk]) not in page
+    assert "sera publiée par un autre conseiller du réseau ou un administrateur" in page
+    assert reverse("toolbox:reject", args=[resource.pk]) in page  # withdrawing it stays possible
+    response = client.post(reverse("toolbox:publish", args=[resource.pk]))
+    assert response.status_code == 403
+    assert Resource.objects.get(pk=resource.pk).status == Resource.Status.PROPOSED
     assert mail.outbox == []
 
 
