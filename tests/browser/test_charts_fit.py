@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from dossiers.models import Structure
-from tests.browser.test_axe import log_in
+from tests.browser.login import DEMO_PASSWORD, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +24,8 @@ MEASURE = """() => ({
 @pytest.mark.parametrize("width", [360, 1366])
 def test_dashboards_charts_fit_their_column(page, live_server, width):
     call_command("seed_demo")
-    log_in(page, live_server, "conseiller@demo.local")  # wide: the account's button is in the open navbar
+    # Logged in wide: the account's button is in the open navbar.
+    log_in(page, live_server, "conseiller@demo.local", DEMO_PASSWORD)
     page.set_viewport_size({"width": width, "height": 800})
     structure = Structure.objects.get(name="Nord Recyclage Services")
     for url in (reverse("indicators:structure_dashboard", args=[structure.pk]), reverse("indicators:dashboard")):
