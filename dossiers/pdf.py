@@ -3,9 +3,11 @@
 Agents print what was transmitted (a frozen snapshot), never the live draft; SIAE staff and
 advisors print the current answers or a transmitted version of their choice."""
 
+import hashlib
 import logging
 import re
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -129,11 +131,29 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf(pdf_tags=True)
 
 
+# A summary of the current answers is composed again only when what it shows has changed: its PDF
+# is kept this long under the fingerprint of its HTML (WeasyPrint takes 0.5 to 1.5 s of CPU, during
+# which the worker's other requests wait; the HTML takes a few milliseconds).
+DRAFT_PDF_CACHE_SECONDS = 3600
+
+
 def render_dossier_pdf(dossier: Dossier, snapshot: Snapshot | None = None, snapshots=None) -> bytes:
+    """The PDF summary of `snapshot`, or of the current answers when None. The current answers'
+    PDF comes from the cache when one was composed from the same HTML (all but the time it was
+    composed, which it keeps: the answers have not changed since)."""
     if snapshots is None:
         # A snapshot's summary needs no other version (it counts its own number).
         snapshots = [] if snapshot is not None else list(dossier.snapshots.select_related("created_by"))
-    return html_to_pdf(render_summary_html(dossier, snapshot, snapshots))
+    context = summary_context(dossier, snapshot, snapshots)
+    if snapshot is not None:
+        return html_to_pdf(render_to_string(TEMPLATE, context))
+    fingerprint = hashlib.sha256(render_to_string(TEMPLATE, {**context, "printed_at": None}).encode()).hexdigest()
+    key = f"dossier-pdf:{dossier.pk}:{fingerprint}"
+    content = cache.get(key)
+    if content is None:
+        content = html_to_pdf(render_to_string(TEMPLATE, context))
+        cache.set(key, content, DRAFT_PDF_CACHE_SECONDS)
+    return content
 
 
 def _storage():

@@ -6,9 +6,9 @@ prints its values as text: the colours are never the only carrier of information
 of text goes through `escape`.
 """
 
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
-from itertools import count
 from typing import NamedTuple
 
 from siae_portal.reference import TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
@@ -18,8 +18,6 @@ PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 TARGET_COLOUR = "#B00020"
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
 
-_ids = count(1)
-
 # The circulaire's targets, as the rate charts draw them.
 TARGETS = {"objectif dynamique": TARGET_DYNAMIC_RATE, "objectif durable": TARGET_DURABLE_RATE}
 
@@ -27,8 +25,12 @@ TARGETS = {"objectif dynamique": TARGET_DYNAMIC_RATE, "objectif durable": TARGET
 Series = Sequence[tuple[str, Sequence[float | None]]]
 
 
-def _uid(prefix: str) -> str:
-    return f"{prefix}-{next(_ids)}"
+def _uid(prefix: str, *content: object) -> str:
+    """The ids of a chart's title and description, drawn from what the chart says: two charts of a
+    page differ, and the same chart drawn twice is the same text (the PDF summary of unchanged
+    answers is recognised by its HTML, dossiers.pdf)."""
+    digest = hashlib.sha1("|".join(map(str, content)).encode()).hexdigest()[:10]
+    return f"{prefix}-{digest}"
 
 
 def percent(value: float | None) -> str:
@@ -39,7 +41,7 @@ def percent(value: float | None) -> str:
 
 
 def _open(width: int, height: int, title: str, desc: str, prefix: str) -> tuple[list[str], str]:
-    uid = _uid(prefix)
+    uid = _uid(prefix, width, height, title, desc)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{uid}-title {uid}-desc" class="chart">',

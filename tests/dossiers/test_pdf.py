@@ -399,3 +399,31 @@ def test_the_demo_agent_prints_every_transmitted_dossier_of_its_departement(clie
         assert dossier.structure.name in text and "Version transmise n° 1" in text
         assert "Axe 4 · Contribution à l'activité économique et au développement territorial" in text
         assert pdf_pages(response.content, tmp_path) >= 5
+
+
+def test_the_current_answers_pdf_is_composed_again_only_when_what_it_shows_changes(
+    client, poppler, tmp_path, dossier, editor, advisor, monkeypatch
+):
+    """The same HTML (all but the time it was composed) gives the cached PDF, whoever asks; any
+    change it would show (an answer here) composes a new one."""
+    composed = []
+    real = pdf.html_to_pdf
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html: composed.append(html) or real(html))
+    client.force_login(editor)
+    first = client.get(_url(dossier)).content
+    client.force_login(advisor)
+    assert client.get(_url(dossier)).content == first
+    assert len(composed) == 1
+    _answer(dossier, "plan_formation", "Plan mis à jour après l'entretien", editor)
+    changed = client.get(_url(dossier)).content
+    assert len(composed) == 2
+    assert "Plan mis à jour après l" in pdf_text(changed, tmp_path)
+
+
+def test_a_transmitted_version_is_never_served_from_the_draft_cache(transmitted, editor, monkeypatch):
+    composed = []
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html: composed.append(html) or b"%PDF-1.7")
+    snapshot = transmitted.snapshots.get()
+    pdf.render_dossier_pdf(transmitted, snapshot)
+    pdf.render_dossier_pdf(transmitted, snapshot)
+    assert len(composed) == 2
