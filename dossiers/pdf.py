@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from siae_portal import pdf_process
+
 from .calculations import overall_progress, progress_by_axis
 from .models import AXIS_LABELS, Dossier, Snapshot, snapshot_pdf_name
 from .rules import dossier_roles
@@ -123,12 +125,9 @@ def render_summary_html(dossier: Dossier, snapshot: Snapshot | None, snapshots: 
 
 
 def html_to_pdf(html: str) -> bytes:
-    """PDF bytes of a self-contained HTML page. Nothing is fetched: user text cannot make the
-    server read a file or call a URL; only inline data: resources (SVG charts) are allowed."""
-    from weasyprint import HTML, URLFetcher  # a 0.8 s import: only paid by the first PDF
-
-    # Tagged PDF (headings, tables, reading order) for screen readers: about 50 ms more.
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf(pdf_tags=True)
+    """PDF bytes of a self-contained HTML page, composed in the low-priority PDF process
+    (siae_portal.pdf_process)."""
+    return pdf_process.html_to_pdf(html)
 
 
 # A summary of the current answers is composed again only when what it shows has changed: its PDF

@@ -128,6 +128,10 @@ CACHES = {
     }
 }
 
+# PDF summaries are composed in a low-priority child process of each web worker
+# (siae_portal/pdf_process.py): a PDF never holds up the pages.
+PDF_CHILD_PROCESS = env_bool("DJANGO_PDF_CHILD_PROCESS", True)
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses any login attempt of a locked-out account or address before a password is checked.

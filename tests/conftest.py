@@ -12,6 +12,7 @@ def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PDF_CHILD_PROCESS = False  # composed in the test's process (tests/portal/test_pdf_process.py: the child)
 
 
 @pytest.fixture(autouse=True)
