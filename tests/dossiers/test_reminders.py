@@ -4,13 +4,13 @@ never twice, not for a closed campaign, and caught up after a mail server failur
 from datetime import date, timedelta
 
 import pytest
-from django.core import mail
 from django.core.management import CommandError, call_command
 
 from accounts.models import Membership, Notification
 from dossiers import workflow
 from dossiers.calculations import reminder_stage
 from dossiers.models import Campaign, Dossier
+from tests.commands import sent_by
 from tests.dossiers.conftest import make_campaign
 from tests.factories import MembershipFactory
 
@@ -27,9 +27,7 @@ def campaign():
 
 def run(day: date) -> list:
     """The messages a run on `day` sends."""
-    mail.outbox.clear()
-    call_command("send_reminders", "--date", day.isoformat(), stdout=open("/dev/null", "w"))
-    return list(mail.outbox)
+    return sent_by("send_reminders", day)
 
 
 def days_around(deadline: date, before=20, after=3):

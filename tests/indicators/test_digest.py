@@ -5,14 +5,14 @@ digest a week, the opt-out, and a mail failure caught up by the next run."""
 from datetime import date, datetime
 
 import pytest
-from django.core import mail
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.utils import timezone
 
 from accounts.models import Membership, Notification
 from dossiers import workflow
 from dossiers.models import Dossier, DossierTransition
 from indicators.digest import week_key
+from tests.commands import sent_by
 from tests.dossiers.conftest import make_campaign
 from tests.factories import MembershipFactory, NetworkFactory, StructureFactory, UserFactory
 
@@ -28,9 +28,7 @@ def campaign():
 
 def run(day: date) -> dict:
     """{address: message} of what a run on `day` sends."""
-    mail.outbox.clear()
-    call_command("send_digest", "--date", day.isoformat(), stdout=open("/dev/null", "w"))
-    return {message.to[0]: message for message in mail.outbox}
+    return {message.to[0]: message for message in sent_by("send_digest", day)}
 
 
 def transmit(structure, campaign, on: date, name="submit"):
