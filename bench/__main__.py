@@ -4,8 +4,10 @@ Each measure is printed with a floor timed in the same run (a hand-written SQL G
 same rows, or a bare insert), so that the ratio means something on any machine. The database
 (DATABASE_URL, by default postgres://postgres@127.0.0.1:5432/siae_portal_bench) is created,
 migrated and seeded at the national scale when empty (about half a minute).
+`python -m bench --only import` runs one group of measures (see --help).
 """
 
+import argparse
 import importlib
 import os
 import pkgutil
@@ -47,13 +49,14 @@ def ensure_database(database_url: str) -> None:
     )
 
 
-def prepare() -> None:
+def prepare(national: bool = True) -> None:
+    """Migrate, and seed the national data set when a measure needs it and it is not there yet."""
     from django.core.management import call_command
 
     from demo.national import is_seeded
 
     call_command("migrate", verbosity=0)
-    if not is_seeded():
+    if national and not is_seeded():
         print("Chargement des données nationales (une fois)...", flush=True)
         call_command("seed_demo", scale="national")
         # Freshly loaded rows: set hint bits and the visibility map now rather than during the
@@ -295,34 +298,71 @@ def structure_measures() -> list[Measure]:
     return measures
 
 
-def other_benchmarks(database_url: str) -> list[Measure]:
-    measures = []
+# The measures of this module, by the name `--only` selects them with.
+NATIONAL_GROUPS = {"regional": regional_measures, "report": report_measures, "structure": structure_measures}
+
+
+def bench_modules() -> dict[str, str]:
+    """The other benchmarks (bench/bench_<name>.py), by name."""
     package = importlib.import_module("bench")
-    for module_info in pkgutil.iter_modules(package.__path__):
-        if module_info.name.startswith("bench_"):
-            module = importlib.import_module(f"bench.{module_info.name}")
-            print(f"... bench/{module_info.name}.py", flush=True)
-            measures += module.run(database_url) or []
+    return {
+        info.name.removeprefix("bench_"): info.name
+        for info in pkgutil.iter_modules(package.__path__)
+        if info.name.startswith("bench_")
+    }
+
+
+def other_benchmarks(database_url: str, names: list[str]) -> list[Measure]:
+    measures = []
+    for name in names:
+        module = importlib.import_module(f"bench.{bench_modules()[name]}")
+        print(f"... bench/{module.__name__.removeprefix('bench.')}.py", flush=True)
+        measures += module.run(database_url) or []
     return measures
 
 
-def main() -> int:
+def needs_national_data(names: list[str]) -> bool:
+    """Whether one of the selected measures reads the national data set (a module says it does
+    not with NATIONAL_DATA = False)."""
+    modules = bench_modules()
+    return any(
+        name in NATIONAL_GROUPS or getattr(importlib.import_module(f"bench.{modules[name]}"), "NATIONAL_DATA", True)
+        for name in names
+    )
+
+
+def parse_arguments(argv: list[str]) -> list[str]:
+    """The names of the measures to run (all of them by default)."""
+    names = [*NATIONAL_GROUPS, *bench_modules()]
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n", 1)[0])
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=names,
+        metavar="NAME",
+        help=f"run only these measures (repeatable): {', '.join(names)}",
+    )
+    return parser.parse_args(argv).only or names
+
+
+def main(argv: list[str] | None = None) -> int:
+    selected = parse_arguments(sys.argv[1:] if argv is None else argv)
     database_url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     if not database_url.startswith("postgres"):
         database_url = DEFAULT_DATABASE_URL
     started = time.perf_counter()
     ensure_database(database_url)
     setup_django(database_url)
-    prepare()
+    prepare(national=needs_national_data(selected))
     from django.db import connection
 
     print(f"PostgreSQL {connection.cursor().connection.info.server_version}, {database_url.rsplit('/', 1)[-1]}")
     measures = []
-    for group in (regional_measures, report_measures, structure_measures):
-        for measure in group():
+    for name in selected:
+        for measure in NATIONAL_GROUPS[name]() if name in NATIONAL_GROUPS else []:
             print(measure.line(), flush=True)
             measures.append(measure)
-    for measure in other_benchmarks(database_url):
+    for measure in other_benchmarks(database_url, [name for name in selected if name not in NATIONAL_GROUPS]):
         print(measure.line(), flush=True)
         measures.append(measure)
     above = [m for m in measures if not m.ok]

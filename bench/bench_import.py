@@ -1,5 +1,7 @@
-"""Import of 100,000 exit records from a realistic French CSV, against a bare bulk insert of the
-same rows (goal: within 3x)."""
+"""Import of 100,000 exit records from a realistic French CSV, against a bare PostgreSQL COPY of
+the same rows (goal: within 5x); the re-import of the unchanged file against the first import's
+parse time (goal: within 2x: the comparison with the records already there costs less than
+reading the file)."""
 
 import random
 from datetime import date, timedelta
@@ -8,6 +10,7 @@ from .common import Measure, best_of, ensure_django
 
 ROWS = 100_000
 BENCH_SIRET = "44306184100047"  # a valid SIRET kept for this benchmark's own structure
+NATIONAL_DATA = False  # its own structure and rows: `python -m bench --only import` seeds nothing
 
 
 def generate_csv(rows: int = ROWS, seed: int = 2009) -> bytes:
@@ -53,44 +56,53 @@ def generate_csv(rows: int = ROWS, seed: int = 2009) -> bytes:
 
 def run(database_url: str) -> list[Measure]:
     ensure_django(database_url)
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from dossiers.models import Structure
     from indicators.importer import import_exits as do_import
-    from indicators.importer import parse_rows, read_table
-    from indicators.models import ExitRecord
+    from indicators.importer import parse_rows, read_table, row_tuples
+    from indicators.models import EXIT_COLUMNS, ExitRecord
+    from siae_portal.bulk import insert_rows
 
+    assert connection.vendor == "postgresql", "the floor is PostgreSQL's COPY"
     raw = generate_csv()
     structure, created_structure = Structure.objects.get_or_create(
         siret=BENCH_SIRET,
         defaults={"name": "Banc d'essai de l'import", "kind": "AI", "departement": "59", "commune": "Lille"},
     )
-    # The floor gets the very rows the import saves, already parsed: it times the bare insert only.
-    values, errors, _ = parse_rows(read_table(raw, "bench.csv"), structure.kind, timezone.localdate())
+
+    def parse():
+        return parse_rows(read_table(raw, "bench.csv"), structure.kind, timezone.localdate())
+
+    # The floor gets the very rows the import saves, already parsed and as tuples: it times the bare COPY only.
+    values, errors, _ = parse()
     assert not errors, errors[:3]
-    rows = values.to_dict("records")
+    now = timezone.now()
+    rows = [(*row, now, now) for row in row_tuples(values, structure.pk)]
 
     def clear():
         # Raw deletes: the ORM's delete() would fetch every row and write a history row for each.
         ExitRecord.history.filter(structure_id=structure.pk)._raw_delete(ExitRecord.objects.db)
         ExitRecord.objects.filter(structure=structure)._raw_delete(ExitRecord.objects.db)
 
-    def bare_insert():
+    def bare_copy():
         with transaction.atomic():
-            ExitRecord.objects.bulk_create(
-                [ExitRecord.for_bulk_create(structure=structure, **r) for r in rows],
-                batch_size=2000,
-            )
+            insert_rows(ExitRecord, EXIT_COLUMNS, rows)
 
     def import_file():
         result = do_import(structure, raw, "bench.csv")
         assert result.created == ROWS, result
 
+    def reimport_file():
+        result = do_import(structure, raw, "bench.csv")
+        assert result.unchanged == ROWS, result
+
     try:
-        floor = best_of(bare_insert, repeat=3, setup=clear)
+        parse_seconds = best_of(parse, repeat=3)
+        floor = best_of(bare_copy, repeat=3, setup=clear)
         seconds = best_of(import_file, repeat=3, setup=clear)
-        reimport = best_of(lambda: do_import(structure, raw, "bench.csv"), repeat=1)
+        reimport = best_of(reimport_file, repeat=3)
         # Six months later the same file comes back with the 12-month follow-up filled in: every row changes.
         followed_up = raw.replace(b";;RAS", b";chomage;RAS")
         update = best_of(lambda: do_import(structure, followed_up, "bench.csv"), repeat=1)
@@ -102,15 +114,21 @@ def run(database_url: str) -> list[Measure]:
         Measure(
             f"import of {ROWS:,} CSV rows (parse, validate, insert with history)",
             seconds,
-            floor_name="bare bulk_create of the same rows",
+            floor_name="bare PostgreSQL COPY of the same rows",
             floor_seconds=floor,
-            goal_ratio=3.0,
+            goal_ratio=5.0,
         ),
-        Measure(f"re-import of the same {ROWS:,} rows (nothing changes)", reimport, note="no goal"),
+        Measure(
+            f"re-import of the same {ROWS:,} rows (nothing changes)",
+            reimport,
+            floor_name="the first import's parse (read and validate the file)",
+            floor_seconds=parse_seconds,
+            goal_ratio=2.0,
+        ),
         Measure(
             f"re-import with every row changed ({ROWS:,} updates with history)",
             update,
-            floor_name="bare bulk_create of the same rows",
+            floor_name="bare PostgreSQL COPY of the same rows",
             floor_seconds=floor,
             note="no goal",
         ),

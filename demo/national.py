@@ -3,7 +3,7 @@ networks, about 1.5 million exits over 10 years, with prescriber positionings, a
 three-year conventions whose objectives cover the years of the exits.
 
 Fast: the rows are drawn with numpy, structures and network links are bulk-inserted, exits and
-positionings go through PostgreSQL's COPY (bulk_create in batches on other databases), and so do
+positionings go through PostgreSQL's COPY (multi-row INSERTs on other databases: siae_portal/bulk.py), and so do
 the conventions' objectives. Idempotent: nothing happens when the national exits are already there
 (but national structures without conventions get theirs: a data set seeded before conventions).
 Bulk-inserted structures get their first history row; bulk-inserted exits and conventions get none
@@ -24,8 +24,9 @@ from dossiers.models import Network, Structure
 from indicators import rollup
 from indicators.calculations import DURABLE_RATE, OFFICIAL, compute_rate, summarize
 from indicators.dashboards import default_year
-from indicators.models import PATHWAY_FIELDS, ExitRecord, ExitRollup, PrescriberPositioning
+from indicators.models import EXIT_COLUMNS, ExitRecord, ExitRollup, PrescriberPositioning
 from indicators.selectors import motive_counts
+from siae_portal.bulk import insert_rows
 from siae_portal.reference import (
     DEPARTEMENTS,
     DURABLE,
@@ -75,20 +76,6 @@ DYNAMIC_WEIGHTS = np.array(
 OTHER_MOTIVES = [m.code for m in EXIT_MOTIVES if m.category in (OTHER, RETRAIT)]
 OTHER_WEIGHTS = np.array([{OTHER: 6.0, RETRAIT: 1.0}[m.category] for m in EXIT_MOTIVES if m.code in OTHER_MOTIVES])
 PRESCRIBER_CODES = [code for code, _ in PRESCRIBERS]
-
-EXIT_COLUMNS = [
-    "structure_id",
-    "reference",
-    "entry_date",
-    "exit_date",
-    "eligible_from",
-    "hours_worked",
-    "exit_motive",
-    "prescriber",
-    *PATHWAY_FIELDS,
-    "created_at",
-    "updated_at",
-]
 
 
 def seed(seeding, path=None):
@@ -223,7 +210,7 @@ def _conventions(structure_ids: list[int], first_year: int, last_year: int) -> i
             yield row.pk, "official", None, _target(official.numerator, official.denominator, plan), now
             yield row.pk, "durable", None, _target(durable.numerator, durable.denominator, plan), now
 
-    _insert(Objective, ["convention_year_id", "indicator", "definition_id", "target", "updated_at"], objectives())
+    insert_rows(Objective, ["convention_year_id", "indicator", "definition_id", "target", "updated_at"], objectives())
     return len(conventions)
 
 
@@ -379,7 +366,7 @@ def _exits(structures, total, years, last_year, rng) -> int:
         for start in range(0, n, BATCH):
             yield from chunk_rows(start, min(start + BATCH, n))
 
-    _insert(ExitRecord, EXIT_COLUMNS, all_rows())
+    insert_rows(ExitRecord, EXIT_COLUMNS, all_rows())
     return n
 
 
@@ -390,23 +377,5 @@ def _positionings(structures, years, last_year, rng) -> int:
             for prescriber in rng.choice(PRESCRIBER_CODES, size=int(rng.integers(2, 5)), replace=False):
                 positioned = int(rng.integers(1, int(posts * 2) + 2))
                 rows.append((pk, year, str(prescriber), positioned, int(rng.binomial(positioned, 0.45))))
-    _insert(PrescriberPositioning, ["structure_id", "year", "prescriber", "positioned", "hired"], iter(rows))
+    insert_rows(PrescriberPositioning, ["structure_id", "year", "prescriber", "positioned", "hired"], iter(rows))
     return len(rows)
-
-
-def _insert(model, columns, rows):
-    """COPY on PostgreSQL; batched bulk_create elsewhere (the plain manager's: the caller
-    refreshes the exit rollup once at the end)."""
-    if connection.vendor == "postgresql":
-        sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    batch = []
-    for row in rows:
-        batch.append(model(**dict(zip(columns, row, strict=True))))
-        if len(batch) >= BATCH:
-            model._base_manager.bulk_create(batch)
-            batch = []
-    model._base_manager.bulk_create(batch)

@@ -5,8 +5,9 @@ One code path for the upload page and the `import_exits` command:
 - `parse_rows()` validates and converts every column at once (vectorised: 100,000 rows in well
   under a second) and reports each error as `ligne N, colonne X : message` (N: the sheet row of an
   XLSX file, the line where the row starts in a CSV file);
-- `import_exits()` writes everything or nothing: one query fetches the existing keys, then batched
-  bulk inserts and updates, with their history rows.
+- `import_exits()` writes everything or nothing: the rows go into a temporary table (PostgreSQL's
+  COPY), the database compares them with the structure's records and writes the new and changed
+  ones, with their history rows.
 `export_row()` writes a record the way this module reads it, for the exit list's downloads.
 """
 
@@ -24,13 +25,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dossiers.models import Structure
+from siae_portal.bulk import insert_rows
 from siae_portal.exports import ESCAPED_CSV_CELL
 from siae_portal.reference import ELIGIBILITY_HOURS, EXIT_MOTIVES, KINDS_ELIGIBLE_BY_HOURS, PRESCRIBERS
 from siae_portal.uploads import archive_problem
 
 from . import rollup
 from .calculations import eligibility_date
-from .models import CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE, ExitRecord
+from .models import CONTROL_CHARACTERS, CONTROL_CHARACTERS_MESSAGE, EXIT_COLUMNS, ExitRecord
 
 REQUIRED_COLUMNS = ["reference", "date_entree", "date_sortie", "motif_sortie"]
 OPTIONAL_COLUMNS = [
@@ -66,10 +68,12 @@ FIELD_OF_COLUMN = {
     "attestation_signee": "signed_statement",
 }
 UPDATED_FIELDS = [f for c, f in FIELD_OF_COLUMN.items() if c not in ("reference", "date_entree")]
+# A parsed row, as the import's temporary table holds it: an exit without its timestamps.
+ROW_COLUMNS = [name for name in EXIT_COLUMNS if name not in ("created_at", "updated_at")]
+IMPORT_TABLE = "indicators_import_rows"
 MAX_HOURS = Decimal("999999.99")  # max_digits=8, decimal_places=2
 MAX_SMALL_INT = 32767
 BATCH_SIZE = 2000
-VALUES_BATCH_SIZE = 500  # rows per multi-row INSERT (18 parameters each: under SQLite's 32,766)
 MAX_FILE_SIZE = 20 * 1024 * 1024
 # 100,000 rows of an exported file take about 60 Mo once decompressed.
 MAX_XLSX_UNCOMPRESSED_SIZE = 300 * 1024 * 1024
@@ -497,47 +501,65 @@ def parse_rows(frame: pd.DataFrame, kind: str, today: date) -> tuple[pd.DataFram
 # --- Saving -------------------------------------------------------------------------------------
 
 
-def _comparable(value):
-    if isinstance(value, Decimal):
-        return value.quantize(Decimal("0.01"))
-    return value
+def row_tuples(values: pd.DataFrame, structure_id: int) -> list[tuple]:
+    """The parsed rows as tuples of ROW_COLUMNS holding plain Python values (COPY and the database
+    adapters take no numpy type), `eligible_from` derived once per entry date."""
+    eligible_from = {day: eligibility_date(day) for day in values["entry_date"].unique()}
+    columns = {
+        "structure_id": [structure_id] * len(values),
+        "eligible_from": values["entry_date"].map(eligible_from).tolist(),
+    }
+    return list(
+        zip(*(columns[name] if name in columns else values[name].tolist() for name in ROW_COLUMNS), strict=True)
+    )
 
 
-def _update_rows(records: list[ExitRecord], field_names: list[str]) -> None:
-    """Write `field_names` of `records` in one UPDATE joined on a temporary table.
+def _write_rows(structure_id: int, rows: list[tuple], now) -> tuple[list[int], list[int]]:
+    """Write the file's rows into the structure's exits; returns the ids of the records created
+    and of those updated.
 
-    Django's bulk_update builds one CASE WHEN per field and row: 20,000 changed rows took more than
-    a minute. Here the new values go into a temporary table (multi-row INSERTs), then one
-    `UPDATE ... FROM` applies them (PostgreSQL, and SQLite since 3.33)."""
-    meta = ExitRecord._meta
-    fields = [meta.pk, *(meta.get_field(name) for name in field_names)]
+    The database compares, not Python: the rows go into a temporary table (COPY on PostgreSQL),
+    the rows equal to their record in every field the import sets are dropped from it (INTERSECT,
+    which counts two NULLs as equal), then one UPDATE ... FROM writes the changed records and one
+    INSERT ... SELECT the new ones. The existing records never travel to Python."""
     quote = connection.ops.quote_name
-    table, temporary = quote(meta.db_table), quote("indicators_import_updates")
-    columns = [quote(field.column) for field in fields]
-    column_list = ", ".join(columns)
-    row_placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    table, temporary = quote(ExitRecord._meta.db_table), quote(IMPORT_TABLE)
+    columns = ", ".join(quote(name) for name in ROW_COLUMNS)
+    key, compared = "reference, entry_date", ", ".join(quote(name) for name in UPDATED_FIELDS)
+    same_key = f"{table}.structure_id = %s AND {table}.reference = t.reference AND {table}.entry_date = t.entry_date"
+    assignments = ", ".join(f"{quote(name)} = t.{quote(name)}" for name in [*UPDATED_FIELDS, "eligible_from"])
+    when = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {temporary}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {temporary} AS SELECT {column_list} FROM {table} WHERE 1 = 0")
-        for start in range(0, len(records), VALUES_BATCH_SIZE):
-            batch = records[start : start + VALUES_BATCH_SIZE]
-            params = [
-                field.get_db_prep_save(getattr(record, field.attname), connection)
-                for record in batch
-                for field in fields
-            ]
-            values = ", ".join([row_placeholder] * len(batch))
-            cursor.execute(f"INSERT INTO {temporary} ({column_list}) VALUES {values}", params)
-        assignments = ", ".join(f"{column} = {temporary}.{column}" for column in columns[1:])
-        pk = columns[0]
-        cursor.execute(f"UPDATE {table} SET {assignments} FROM {temporary} WHERE {table}.{pk} = {temporary}.{pk}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {temporary} AS SELECT {columns} FROM {table} WHERE 1 = 0")
+        insert_rows(ExitRecord, ROW_COLUMNS, rows, table=IMPORT_TABLE)
+        # The key (reference, date d'entrée) is unique in the file: it names a row of the table.
+        cursor.execute(
+            f"DELETE FROM {temporary} WHERE ({key}) IN (SELECT {key} FROM ("
+            f"SELECT {key}, {compared} FROM {temporary} INTERSECT "
+            f"SELECT {key}, {compared} FROM {table} WHERE structure_id = %s) unchanged)",
+            [structure_id],
+        )
+        cursor.execute(
+            f"UPDATE {table} SET {assignments}, updated_at = %s FROM {temporary} t WHERE {same_key} RETURNING id",
+            [when, structure_id],
+        )
+        updated = [pk for (pk,) in cursor.fetchall()]
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, created_at, updated_at) SELECT {columns}, %s, %s FROM {temporary} t "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {same_key}) RETURNING id",
+            [when, when, structure_id],
+        )
+        created = [pk for (pk,) in cursor.fetchall()]
         cursor.execute(f"DROP TABLE {temporary}")
+    return created, updated
 
 
 def write_bulk_history(ids: list[int], history_type: str, *, user, when, reason: str = "import") -> None:
     """The history rows of bulk-written records ("+" created, "~" updated), copied by the database
-    itself (INSERT ... SELECT, by batches of ids): the same rows as simple_history's
-    `bulk_history_create`, without building 100,000 Python objects a second time."""
+    itself (INSERT ... SELECT, one statement on PostgreSQL, by batches of ids elsewhere): the same
+    rows as simple_history's `bulk_history_create`, without building 100,000 Python objects a
+    second time."""
     history_model = ExitRecord.history.model
     own = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
     quote = connection.ops.quote_name
@@ -546,15 +568,18 @@ def write_bulk_history(ids: list[int], history_type: str, *, user, when, reason:
     sql = (
         f"INSERT INTO {quote(history_model._meta.db_table)} ({columns}, {history_columns}, "
         f"{quote('history_user_id')}) SELECT {columns}, %s, %s, %s, %s FROM {quote(ExitRecord._meta.db_table)} "
-        f"WHERE {quote('id')} IN "
+        f"WHERE {quote('id')} "
     )
     when = connection.ops.adapt_datetimefield_value(when)
     user_id = user.pk if user is not None else None
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # one statement, the ids as one array parameter
+            cursor.execute(f"{sql}= ANY(%s)", [when, reason, history_type, user_id, list(ids)])
+            return
         for start in range(0, len(ids), BATCH_SIZE):
             batch = ids[start : start + BATCH_SIZE]
             placeholders = ", ".join(["%s"] * len(batch))
-            cursor.execute(f"{sql}({placeholders})", [when, reason, history_type, user_id, *batch])
+            cursor.execute(f"{sql}IN ({placeholders})", [when, reason, history_type, user_id, *batch])
 
 
 def import_exits(structure, raw: bytes, filename: str, *, user=None, today: date | None = None) -> ImportResult:
@@ -567,48 +592,19 @@ def import_exits(structure, raw: bytes, filename: str, *, user=None, today: date
     if errors:
         raise ImportFailed(errors, unknown)
 
-    fields = ["reference", *[f for f in FIELD_OF_COLUMN.values() if f != "reference"]]
-    rows = values[fields].to_dict("records")
-    eligible_from = {d: eligibility_date(d) for d in values["entry_date"].unique()}
+    rows = row_tuples(values, structure.pk)
     with transaction.atomic():
         # One import of a structure at a time: a second one (another tab, a double click, the command
         # during a page import) waits here, then reads what the first committed (PostgreSQL; SQLite
         # has a single writer anyway). Without it, both would plan the same creations.
         list(Structure.objects.select_for_update().filter(pk=structure.pk).values_list("pk", flat=True))
-        # One query: every record of the structure that the file may touch, with its current values.
-        existing = {
-            (row["reference"], row["entry_date"]): row
-            for row in ExitRecord.objects.filter(structure=structure).values("pk", "created_at", *fields)
-        }
-        to_create, to_update, unchanged = [], [], 0
-        for row in rows:
-            current = existing.get((row["reference"], row["entry_date"]))
-            if current is None:
-                to_create.append(
-                    ExitRecord(structure=structure, eligible_from=eligible_from[row["entry_date"]], **row)
-                )
-            elif any(_comparable(current[f]) != _comparable(row[f]) for f in UPDATED_FIELDS):
-                to_update.append(
-                    ExitRecord(
-                        pk=current["pk"],
-                        structure=structure,
-                        eligible_from=eligible_from[row["entry_date"]],
-                        created_at=current["created_at"],
-                        **row,
-                    )
-                )
-            else:
-                unchanged += 1
         now = timezone.now()
-        for record in to_update:
-            record.updated_at = now
-        if to_create:
-            created = ExitRecord.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-            write_bulk_history([record.pk for record in created], "+", user=user, when=now)
-        if to_update:
-            _update_rows(to_update, [*UPDATED_FIELDS, "eligible_from", "updated_at"])
-            write_bulk_history([record.pk for record in to_update], "~", user=user, when=now)
-            # The updates went beside the ORM: the structure's rollup, recomputed in this transaction
-            # (the creations' bulk_create refreshed theirs).
+        created, updated = _write_rows(structure.pk, rows, now)
+        if created:
+            write_bulk_history(created, "+", user=user, when=now)
+        if updated:
+            write_bulk_history(updated, "~", user=user, when=now)
+        if created or updated:
+            # The rows went beside the ORM: the structure's rollup, recomputed in this transaction.
             rollup.refresh([structure.pk])
-    return ImportResult(len(to_create), len(to_update), unchanged, unknown)
+    return ImportResult(len(created), len(updated), len(rows) - len(created) - len(updated), unknown)

@@ -110,6 +110,20 @@ PATHWAY_FIELDS = (
     "situation_12_months",
     "signed_statement",
 )
+# Every column of an exit that a bulk write sets (the national seed's COPY, the import), in this order.
+EXIT_COLUMNS = (
+    "structure_id",
+    "reference",
+    "entry_date",
+    "exit_date",
+    "eligible_from",
+    "hours_worked",
+    "exit_motive",
+    "prescriber",
+    *PATHWAY_FIELDS,
+    "created_at",
+    "updated_at",
+)
 
 
 class ExitRecord(models.Model):
