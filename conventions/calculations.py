@@ -118,6 +118,15 @@ def one_exit_sentence(step: float | None) -> str:
     return f"une sortie de plus ou de moins déplace ce taux de {step * 100:.1f} points".replace(".", ",")
 
 
+def interval_text(interval: tuple[float, float] | None) -> str:
+    """ "IC 95 % : 41–73 %" (whole points: the bounds of an interval are not worth a decimal), ""
+    without an interval."""
+    if interval is None:
+        return ""
+    low, high = interval
+    return f"IC 95\u00a0% : {low * 100:.0f}–{high * 100:.0f}\u00a0%"
+
+
 def default_targets(history: Sequence[Mapping[str, float | None]]) -> dict[str, float | None]:
     """Pre-filled objectives from a structure's last years: per indicator, the mean of the years
     that have a value (None when none has). `history` holds one {indicator: value} per year."""

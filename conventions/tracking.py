@@ -4,21 +4,33 @@ values (docs/domain.md, « Conventions et objectifs »).
 
 `tracking_rows()` reads in a constant number of queries (the structures, then the two of
 `selectors.objective_results()`); the filters on the structures are SQL, the filter on the
-outcome and the sort are done on the rows."""
+outcome and the sort are done on the rows.
+
+`convention_panel()` is one structure's convention year by year, as its dashboard, its dossier page
+and the PDF summary show it (template `conventions/_convention_tracking.html`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.timezone import localdate
 
+from indicators.charts import trajectory
 from indicators.forms.dashboards import DashboardFilterForm
 from siae_portal.numbers import format_number
 from siae_portal.words import french_key, plural
 
-from .calculations import OVERALL_LABELS, one_exit_sentence, overall_status, points
-from .models import Indicator
-from .selectors import ObjectiveResult, objective_results
+from .calculations import OVERALL_LABELS, interval_text, one_exit_sentence, overall_status, points
+from .models import Convention, Indicator
+from .selectors import (
+    INDICATOR_ORDER,
+    ObjectiveResult,
+    TrackedYear,
+    convention_tracking,
+    current_convention,
+    objective_results,
+)
 
 # The objectives every convention year carries, one column each; the others are listed together.
 MAIN_INDICATORS = (Indicator.EXITS, Indicator.OFFICIAL, Indicator.DURABLE)
@@ -99,6 +111,9 @@ class Cell:
     label: str
     actual: str
     target: str
+    objective: str  # the target alone: "60,0 %", "14 sorties"
+    with_interval: str  # the actual with its 95 % interval: "58,3 % (IC 95 % : 32–81 %)"
+    fraction: str  # "7/12" for a measured rate, "" otherwise
     gap: str
     margin: str  # "une sortie de plus ou de moins déplace ce taux de N points"
     status: str
@@ -109,16 +124,19 @@ class Cell:
 def cell(result: ObjectiveResult) -> Cell:
     """The texts of `result`: "52,0 % (13/25)", "objectif 60,0 %", "−8,0 points", its status."""
     if result.is_rate:
-        actual = (
-            "pas de taux"
-            if result.actual is None
-            else f"{_percent(result.actual)} ({result.numerator}/{result.denominator})"
-        )
+        measured = result.actual is not None
+        rate = _percent(result.actual) if measured else "pas de taux"
+        fraction = f"{result.numerator}/{result.denominator}" if measured else ""
+        actual = f"{rate} ({fraction})" if measured else rate
+        with_interval = f"{rate} ({interval_text(result.interval)})" if measured else rate
         target, gap = _percent(result.target), points(result.gap)
+        objective = target
     else:
         exits = int(result.actual)
-        actual = f"{format_number(exits)} sortie{plural(exits)}"
+        actual = with_interval = f"{format_number(exits)} sortie{plural(exits)}"
+        fraction = ""
         target = format_number(round(result.target, 1))
+        objective = f"{target} sortie{plural(round(result.target, 1))}"
         gap_value = round(result.gap, 1)
         sign = "+" if gap_value > 0 else ""
         gap = f"{sign}{format_number(gap_value)} sortie{plural(gap_value)}".replace("-", "−")
@@ -129,6 +147,9 @@ def cell(result: ObjectiveResult) -> Cell:
         label=label,
         actual=actual,
         target=f"objectif {target}",
+        objective=objective,
+        with_interval=with_interval,
+        fraction=fraction,
         gap=gap,
         margin=one_exit_sentence(result.step) if result.is_rate else "",
         status=result.status,
@@ -199,3 +220,71 @@ class TrackingFilterForm(DashboardFilterForm):
     @property
     def selected_status(self) -> str:
         return self.valid_data().get("status") or ""
+
+
+# --- One structure's convention, year by year ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PanelYear:
+    """A convention year as the panel shows it: its heading, whether it is still to come (nothing
+    measured yet: no verdict), and each objective with its texts."""
+
+    year: int
+    heading: str
+    future: bool
+    lines: list[tuple[ObjectiveResult, Cell]]
+
+
+def year_heading(tracked: TrackedYear, today) -> str:
+    """ "2009", "2010 · au 04/12/2010 (année en cours)" or "2011 · année à venir"."""
+    if tracked.year_to_date:
+        return f"{tracked.year} · au {today:%d/%m/%Y} (année en cours)"
+    if tracked.future:
+        return f"{tracked.year} · année à venir"
+    return str(tracked.year)
+
+
+def trajectory_series(tracked: list[TrackedYear]) -> list[tuple[str, list, list]]:
+    """Per rate indicator with an objective in some year (in the order of `Indicator`): its label,
+    its actual values and its targets year by year (None where the year has none), as
+    `charts.trajectory` draws them. Keyed by indicator: one objective per indicator and year, its
+    definition may change from one year to the next."""
+    by_year = [{r.indicator: r for r in year.results if r.is_rate} for year in tracked]
+    indicators = sorted({indicator for year in by_year for indicator in year}, key=INDICATOR_ORDER.get)
+    series = []
+    for indicator in indicators:
+        results = [year.get(indicator) for year in by_year]
+        series.append(
+            (
+                Indicator(indicator).label.capitalize(),
+                [r.actual if r else None for r in results],
+                [r.target if r else None for r in results],
+            )
+        )
+    return series
+
+
+def convention_panel(structure, *, today=None) -> dict:
+    """The structure's current convention (`selectors.current_convention`: the agreed one covering
+    this year, else its latest agreed or proposed one) measured year by year, with its trajectory
+    chart (SVG markup, every text escaped). Four queries whatever the number of years (one
+    without a convention: {"convention": None})."""
+    today = today or localdate()
+    convention = current_convention(structure, today=today)
+    if convention is None:
+        return {"convention": None}
+    tracked = convention_tracking(convention, today=today)
+    years = [PanelYear(t.year, year_heading(t, today), t.future, [(r, cell(r)) for r in t.results]) for t in tracked]
+    chart = trajectory(
+        [t.year for t in tracked],
+        trajectory_series(tracked),
+        title=f"Trajectoire de {structure.name} : taux réalisés et objectifs de la convention {convention.span}",
+        partial_years={t.year for t in tracked if t.year_to_date},
+    )
+    return {
+        "convention": convention,
+        "proposed": convention.status == Convention.Status.PROPOSED,
+        "years": years,
+        "chart": chart,
+    }

@@ -7,7 +7,7 @@ of text goes through `escape`.
 """
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from html import escape
 from typing import NamedTuple
 
@@ -147,30 +147,12 @@ def _bars(years: Sequence[int], series: Series, targets: Mapping[str, float], pl
 
 def _trend(years: Sequence[int], series: Series, targets: Mapping[str, float], plot: _Plot) -> list[str]:
     left, top, plot_w, plot_h = plot
-    step = plot_w / max(len(years) - 1, 1)
-
-    def point(index: int, value: float) -> tuple[float, float]:
-        x = left + (index * step if len(years) > 1 else plot_w / 2)
-        return x, top + plot_h - max(0.0, min(value, 1.0)) * plot_h
-
+    point = _plotter(len(years), left, top, plot_w, plot_h)
     parts = [_text(point(index, 0)[0], top + plot_h + 15, str(year)) for index, year in enumerate(years)]
     parts += _target_lines(targets, *plot)
     for s_index, (label, values) in enumerate(series):
         colour = PALETTE[s_index % len(PALETTE)]
-        segments, current = [], []
-        for index, value in enumerate(values):
-            if value is None:
-                if current:
-                    segments.append(current)
-                current = []
-            else:
-                current.append(point(index, value))
-        if current:
-            segments.append(current)
-        for segment in segments:
-            if len(segment) > 1:
-                path = " ".join(f"{x:.1f},{y:.1f}" for x, y in segment)
-                parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        parts += _polylines(values, point, f'stroke="{colour}" stroke-width="2"')
         for index, value in enumerate(values):
             if value is not None:
                 x, y = point(index, value)
@@ -179,6 +161,88 @@ def _trend(years: Sequence[int], series: Series, targets: Mapping[str, float], p
                     f"<title>{escape(f'{label} {years[index]} : {percent(value)}')}</title></circle>"
                 )
     return parts
+
+
+def trajectory(
+    years: Sequence[int],
+    series: Sequence[tuple[str, Sequence[float | None], Sequence[float | None]]],
+    *,
+    title: str,
+    desc: str = "",
+    partial_years: Collection[int] = (),
+    width: int = 640,
+    height: int = 310,
+) -> str:
+    """Actual against objective over a convention's years. Each series is (label, actual values,
+    objective values), rates 0-1 or None: the actual is a solid line whose points print their
+    value, the objective a dashed line of the same colour with square markers. The years of
+    `partial_years` (year-to-date figures) are labelled "(en cours)" and their actual point is
+    hollow: a year not over yet is not compared as if it were."""
+    left, right, top, bottom = 44, 24, 16, 78
+    plot_w, plot_h = width - left - right, height - top - bottom
+    labels = {year: f"{year} (en cours)" if year in partial_years else str(year) for year in years}
+    parts, _ = _open(width, height, title, desc or _describe_trajectory(years, series, labels), "trajectory")
+    parts += _axis_percent(left, top, plot_w, plot_h)
+    # The first and last years inset from the plot's edges: their points and labels stay readable.
+    inset = 48
+    point = _plotter(len(years), left + inset, top, plot_w - 2 * inset, plot_h)
+    for index, year in enumerate(years):
+        parts.append(_text(point(index, 0)[0], top + plot_h + 15, labels[year]))
+    for s_index, (label, actuals, targets) in enumerate(series):
+        colour = PALETTE[s_index % len(PALETTE)]
+        parts += _polylines(targets, point, f'stroke="{colour}" stroke-width="1.5" stroke-dasharray="6 4"')
+        parts += _polylines(actuals, point, f'stroke="{colour}" stroke-width="2.5"')
+        for index, (actual, target) in enumerate(zip(actuals, targets, strict=True)):
+            year = labels[years[index]]
+            if target is not None:
+                x, y = point(index, target)
+                parts.append(
+                    f'<rect x="{x - 3:.1f}" y="{y - 3:.1f}" width="6" height="6" fill="{colour}">'
+                    f"<title>{escape(f'{label} {year} : objectif {percent(target)}')}</title></rect>"
+                )
+            if actual is not None:
+                x, y = point(index, actual)
+                fill = "#ffffff" if years[index] in partial_years else colour
+                parts.append(
+                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{fill}" stroke="{colour}" stroke-width="2">'
+                    f"<title>{escape(f'{label} {year} : réalisé {percent(actual)}')}</title></circle>"
+                )
+                parts.append(_text(x, y - 8, f"{actual * 100:.0f}", size=9, fill=colour))
+    parts += _legend([(label, PALETTE[i % len(PALETTE)]) for i, (label, _, _) in enumerate(series)], left, height - 30)
+    parts += _line_key(left, height - 10)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _line_key(x: float, y: float) -> list[str]:
+    """What the two strokes of `trajectory` mean, in words beside a sample of each."""
+
+    def sample(x0: float, stroke: str) -> str:
+        return f'<line x1="{x0:.1f}" y1="{y - 4:.1f}" x2="{x0 + 24:.1f}" y2="{y - 4:.1f}" stroke="#212529" {stroke}/>'
+
+    return [
+        '<g class="legend">',
+        sample(x, 'stroke-width="2.5"'),
+        _text(x + 30, y, "réalisé (valeur en %)", anchor="start"),
+        sample(x + 180, 'stroke-width="1.5" stroke-dasharray="6 4"'),
+        _text(x + 210, y, "objectif", anchor="start"),
+        "</g>",
+    ]
+
+
+def _describe_trajectory(years, series, labels) -> str:
+    return (
+        "; ".join(
+            f"{label} : "
+            + ", ".join(
+                f"{labels[year]} réalisé {percent(actual)} "
+                + ("sans objectif" if target is None else f"pour un objectif de {percent(target)}")
+                for year, actual, target in zip(years, actuals, targets, strict=True)
+            )
+            for label, actuals, targets in series
+        )
+        + "."
+    )
 
 
 def stacked_categories(
@@ -225,6 +289,35 @@ def stacked_categories(
     parts += _legend([(name, PALETTE[i % len(PALETTE)]) for i, (_, name) in enumerate(categories)], 8, height - 12)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _plotter(n_years: int, left: float, top: float, plot_w: float, plot_h: float):
+    """The (x, y) of a value (0-1, clamped) at the index-th of `n_years` years spread over the plot
+    (a single year in its middle)."""
+    step = plot_w / max(n_years - 1, 1)
+
+    def point(index: int, value: float) -> tuple[float, float]:
+        x = left + (index * step if n_years > 1 else plot_w / 2)
+        return x, top + plot_h - max(0.0, min(value, 1.0)) * plot_h
+
+    return point
+
+
+def _polylines(values: Sequence[float | None], point, stroke: str) -> list[str]:
+    """One polyline per run of consecutive values (None leaves a gap; a lone value draws none)."""
+    segments, current = [], []
+    for index, value in enumerate(values):
+        if value is None:
+            segments.append(current)
+            current = []
+        else:
+            current.append(point(index, value))
+    segments.append(current)
+    return [
+        f'<polyline points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in segment)}" fill="none" {stroke}/>'
+        for segment in segments
+        if len(segment) > 1
+    ]
 
 
 def _target_lines(targets: Mapping[str, float], left: float, top: float, plot_w: float, plot_h: float) -> list[str]:

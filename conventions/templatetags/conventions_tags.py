@@ -1,5 +1,6 @@
 import rules
 from django import template
+from django.utils.safestring import mark_safe
 
 from ..models import Convention
 
@@ -18,9 +19,13 @@ def structure_conventions(context, structure):
     }
 
 
-@register.inclusion_tag("conventions/_convention_link.html")
-def convention_link(structure):
-    """A small link to the structure's current convention (the dashboard). One query."""
-    from ..selectors import current_convention
+@register.inclusion_tag("conventions/_convention_tracking.html")
+def convention_tracking_panel(structure, print=False):
+    """The structure's current convention, objective against actual year by year, and its
+    trajectory chart: on its dashboard, its dossier page and (`print`: no links) the PDF summary.
+    The structure is already visible to the reader. Four queries, one without a convention."""
+    from ..tracking import convention_panel
 
-    return {"convention": current_convention(structure)}
+    panel = convention_panel(structure)
+    chart = mark_safe(panel.pop("chart", ""))  # noqa: S308 - built by indicators/charts.py, every text escaped
+    return {"structure": structure, "print": print, "chart": chart, **panel}

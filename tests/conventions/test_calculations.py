@@ -5,6 +5,7 @@ import pytest
 from conventions.calculations import (
     convention_years_valid,
     default_targets,
+    interval_text,
     measure_exits,
     measure_rate,
     one_exit_sentence,
@@ -54,6 +55,14 @@ def test_one_exit_step():
     assert one_exit_step(12) == pytest.approx(1 / 12)
     assert one_exit_sentence(one_exit_step(12)) == "une sortie de plus ou de moins déplace ce taux de 8,3 points"
     assert one_exit_sentence(None) == ""
+
+
+def test_interval_text_in_whole_points():
+    # 7/12 → 31,9–80,7 %; 0/10 → 0–27,8 %; 10/10 → 72,2–100 % (hand-computed above).
+    assert interval_text(wilson_interval(7, 12)) == "IC 95\u00a0% : 32–81\u00a0%"
+    assert interval_text(wilson_interval(0, 10)) == "IC 95\u00a0% : 0–28\u00a0%"
+    assert interval_text(wilson_interval(10, 10)) == "IC 95\u00a0% : 72–100\u00a0%"
+    assert interval_text(wilson_interval(0, 0)) == ""
 
 
 def test_reached_exactly_on_target():

@@ -643,7 +643,7 @@ def test_dossier_pages_query_counts_do_not_grow_with_answers_history_and_comment
 
     set_status(dossier, "complement_requested")
     client.force_login(editor)
-    with django_assert_max_num_queries(15) as detail:  # +1: the conventions panel
+    with django_assert_max_num_queries(16) as detail:  # +1: the conventions panel, +1: its current convention
         client.get(reverse("dossiers:detail", args=[dossier.pk]))
     with django_assert_max_num_queries(10) as axis:
         client.get(reverse("dossiers:axis", args=[dossier.pk, 1]))

@@ -2,7 +2,7 @@
 
 from xml.etree import ElementTree
 
-from indicators.charts import percent, rate_bars, stacked_categories, trend_lines
+from indicators.charts import percent, rate_bars, stacked_categories, trajectory, trend_lines
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -94,3 +94,54 @@ def test_each_chart_has_its_own_ids():
     first = _parse(trend_lines([2009], [], title="A"))
     second = _parse(trend_lines([2009], [], title="B"))
     assert first.find(f"{SVG}title").get("id") != second.find(f"{SVG}title").get("id")
+
+
+def test_trajectory_draws_actual_against_objective():
+    markup = trajectory(
+        [2007, 2008, 2009],
+        [
+            ("Taux de sortie dynamique", [0.75, None, 0.5], [0.6, 0.6, 0.62]),
+            ("Emploi durable", [0.3, 0.2, None], [None, 0.25, 0.25]),
+        ],
+        title="Trajectoire de l'EI « Nord »",
+        partial_years={2009},
+    )
+    root = _parse(markup)
+    assert root.get("viewBox") == "0 0 640 310"
+    assert "style" not in markup  # the CSP forbids inline styles: presentation attributes only
+    assert root.find(f"{SVG}title").text == "Trajectoire de l'EI « Nord »"
+    assert root.find(f"{SVG}desc").text == (
+        "Taux de sortie dynamique : 2007 réalisé 75,0 % pour un objectif de 60,0 %, 2008 réalisé pas de taux pour un "
+        "objectif de 60,0 %, 2009 (en cours) réalisé 50,0 % pour un objectif de 62,0 %; Emploi durable : 2007 "
+        "réalisé 30,0 % sans objectif, 2008 réalisé 20,0 % pour un objectif de 25,0 %, 2009 (en cours) réalisé pas de "
+        "taux pour un objectif de 25,0 %."
+    )
+    texts = _texts(root)
+    assert {"2007", "2008", "2009 (en cours)", "75", "50", "30", "20", "réalisé (valeur en %)", "objectif"} <= set(
+        texts
+    )
+    dashed = [p for p in root.iter(f"{SVG}polyline") if p.get("stroke-dasharray")]
+    solid = [p for p in root.iter(f"{SVG}polyline") if not p.get("stroke-dasharray")]
+    # Objectives: 2007-2009 and 2008-2009; actuals: only durable 2007-2008 is a run of two.
+    assert (len(dashed), len(solid)) == (2, 1)
+    circles = list(root.iter(f"{SVG}circle"))
+    assert [c.find(f"{SVG}title").text for c in circles] == [
+        "Taux de sortie dynamique 2007 : réalisé 75,0 %",
+        "Taux de sortie dynamique 2009 (en cours) : réalisé 50,0 %",
+        "Emploi durable 2007 : réalisé 30,0 %",
+        "Emploi durable 2008 : réalisé 20,0 %",
+    ]
+    assert circles[1].get("fill") == "#ffffff"  # the year to date is hollow
+    assert circles[0].get("fill") != "#ffffff"
+    squares = [r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
+    assert len(squares) == 5
+    # The higher rate is drawn higher (SVG y grows downwards).
+    assert float(circles[0].get("cy")) < float(circles[1].get("cy"))
+
+
+def test_trajectory_of_one_year_and_escaped_labels():
+    markup = trajectory([2010], [("<b>Officiel</b>", [None], [0.6])], title="<script>")
+    assert "<b>" not in markup and "<script>" not in markup
+    root = _parse(markup)
+    assert "<b>Officiel</b>" in _texts(root)
+    assert not list(root.iter(f"{SVG}polyline"))
