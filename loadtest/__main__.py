@@ -71,8 +71,9 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 90) -> N
 def main() -> int:
     database_url = os.environ.get("LOADTEST_DATABASE_URL", DEFAULT_DATABASE_URL)
     port = int(os.environ.get("LOADTEST_PORT", "8765"))
-    workers = os.environ.get("LOADTEST_WORKERS", "3")
-    threads = os.environ.get("LOADTEST_THREADS", "4")  # gthread: a PDF does not hold a whole worker
+    # docs/deployment.md, section 4: 4 processes of 2 threads (PDFs are composed in a child process).
+    workers = os.environ.get("LOADTEST_WORKERS", "4")
+    threads = os.environ.get("LOADTEST_THREADS", "2")
     seconds = os.environ.get("LOADTEST_SECONDS", "60")
     locust = Path(os.environ.get("LOADTEST_LOCUST", ROOT / ".venv-load" / "bin" / "locust"))
     python = sys.executable

@@ -1,6 +1,7 @@
 """French words (pure): plural agreement, where 0 and 1 take the singular ("0 question modifiée"),
 and alphabetical order (`french_key`, which siae_portal.collation also puts in SQL)."""
 
+import functools
 import unicodedata
 
 
@@ -23,6 +24,7 @@ def counted(count, singular: str, many: str | None = None) -> str:
     return f"{count} {(many or singular + 's') if is_plural(count) else singular}"
 
 
+@functools.lru_cache(maxsize=16384)  # the same names are sorted on every dashboard
 def french_key(text: str) -> tuple[str, str]:
     """The sort key of `text` in French order: ("batir", "Bâtir") sorts before ("bruay", "Bruay")."""
     text = text or ""
