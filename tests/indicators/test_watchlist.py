@@ -1,16 +1,21 @@
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from dossiers import workflow
+from dossiers.models import Dossier
 from indicators.calculations import Rate
 from indicators.watchlist import (
     SMALL_POSTS_ETP,
+    UNANSWERED_DAYS,
     StructureFigures,
     signals_for,
     watched_structures,
     watchlist,
 )
+from tests.dossiers.conftest import make_campaign
 from tests.factories import NetworkFactory, StructureFactory
 from tests.indicators.dashboard_data import save_exits
 
@@ -147,3 +152,21 @@ def test_scope(editor, reader, advisor, agent, other_advisor, portal_admin, stru
     assert list(watched_structures(agent)) == [structure]
     assert list(watched_structures(other_advisor)) == [other_structure]
     assert set(watched_structures(portal_admin)) == {structure, other_structure}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days, signalled", [(UNANSWERED_DAYS, False), (UNANSWERED_DAYS + 1, True)])
+def test_unanswered_for_30_days_at_its_boundary(structure, days, signalled):
+    """The signal counts whole days in the portal's time zone: a request answered by nobody since
+    exactly 30 days ago is not yet a signal, since 31 days it is."""
+    today = date(2009, 6, 15)
+    dossier = Dossier.objects.create(structure=structure, campaign=make_campaign(YEAR, codes=[]))
+    changed = today - timedelta(days=days)
+    # A queryset update, because save() would set updated_at to now (auto_now).
+    Dossier.objects.filter(pk=dossier.pk).update(
+        status=workflow.CHANGES_REQUESTED,
+        updated_at=timezone.make_aware(datetime(changed.year, changed.month, changed.day, 12)),
+    )
+    rows = watchlist(Structure_all(), YEAR, today=today)
+    found = {signal.code for row in rows for signal in row.signals}
+    assert ("unanswered_dossier" in found) is signalled
