@@ -160,25 +160,26 @@
     }
   });
   // The manual save carries the version too: when an autosave is still on its way (leaving the
-  // last field to click "Enregistrer" starts one), wait for it and its new version, then submit.
-  var resubmitting = false;
+  // last field to click "Enregistrer" starts one, and a second may be queued behind it), no new
+  // one starts, and the form is sent once the last has answered, with the version it returned.
+  function settled() {
+    return inFlight ? inFlight.then(settled) : Promise.resolve();
+  }
   form.addEventListener("submit", function (event) {
     clearTimeout(timer);
-    if (inFlight && !resubmitting) {
-      event.preventDefault();
-      var submitter = event.submitter;
-      inFlight.then(function () {
-        resubmitting = true;
-        submitting = true;
-        if (form.requestSubmit) {
-          form.requestSubmit(submitter || undefined);
-        } else {
-          form.submit();
-        }
-      });
+    submitting = true; // the form carries everything typed: no autosave starts any more
+    if (!inFlight) {
       return;
     }
-    submitting = true;
+    event.preventDefault();
+    var submitter = event.submitter;
+    settled().then(function () {
+      if (form.requestSubmit) {
+        form.requestSubmit(submitter || undefined);
+      } else {
+        form.submit();
+      }
+    });
   });
 
   window.addEventListener("beforeunload", function (event) {

@@ -94,6 +94,7 @@ def test_review_story(log_in, live_server, campaign, editor, advisor, structure)
         "CACES R489 avec l'AFPA, 5 jours, financé par l'OPCA."
     )
     page.get_by_role("button", name="Enregistrer le brouillon").click()
+    expect(page.get_by_text("Axe 3 enregistré.")).to_be_visible()  # saved before leaving the page
     page.get_by_role("link", name="Vue d'ensemble").click()
     page.get_by_role("button", name="Renvoyer en relecture au réseau").click()
     expect(_status(page)).to_have_text("en relecture par le réseau")
