@@ -18,6 +18,7 @@ from conventions.selectors import objective_results
 from dossiers import workflow
 from dossiers.models import Dossier, Structure, structure_ids_in_networks
 from siae_portal.collation import French
+from siae_portal.numbers import format_number
 from siae_portal.reference import TARGET_DURABLE_RATE, TARGET_DYNAMIC_RATE
 
 from .calculations import DURABLE_RATE, OFFICIAL, Rate, compute_rate
@@ -69,6 +70,7 @@ def _below(rate: Rate | None, threshold: float) -> bool:
 def signals_for(figures: StructureFigures, year: int) -> list[Signal]:
     """The signals of one structure for `year` (pure: no query)."""
     signals = []
+    posts = format_number(figures.insertion_posts_etp)  # "17", "2,5" (stored as 17.00, 2.50)
     this, before = figures.official.get(year), figures.official.get(year - 1)
     if _below(this, LOW_OFFICIAL_RATE) and _below(before, LOW_OFFICIAL_RATE):
         signals.append(
@@ -117,8 +119,7 @@ def signals_for(figures: StructureFigures, year: int) -> list[Signal]:
         signals.append(
             Signal(
                 "no_exit",
-                f"Aucune sortie enregistrée en {year} pour {figures.insertion_posts_etp} postes d'insertion "
-                "(données manquantes ?).",
+                f"Aucune sortie enregistrée en {year} pour {posts} postes d'insertion (données manquantes ?).",
             )
         )
     if figures.insertion_posts_etp < SMALL_POSTS_ETP and not figures.peers_in_networks:
@@ -130,7 +131,7 @@ def signals_for(figures: StructureFigures, year: int) -> list[Signal]:
         signals.append(
             Signal(
                 "small_isolated",
-                f"Petite structure ({figures.insertion_posts_etp} postes, moins de {SMALL_POSTS_ETP}) {where}.",
+                f"Petite structure ({posts} postes, moins de {SMALL_POSTS_ETP}) {where}.",
             )
         )
     return signals

@@ -170,3 +170,11 @@ def test_unanswered_for_30_days_at_its_boundary(structure, days, signalled):
     rows = watchlist(Structure_all(), YEAR, today=today)
     found = {signal.code for row in rows for signal in row.signals}
     assert ("unanswered_dossier" in found) is signalled
+
+
+def test_the_posts_in_the_reasons_read_as_french_numbers():
+    """The posts are stored as decimals (17.00, 2.50): the reasons print them as French users write them."""
+    (no_exit,) = [s.reason for s in signals_for(fig(official={}, insertion_posts_etp=Decimal("17.00")), YEAR)]
+    assert "pour 17 postes d'insertion" in no_exit
+    small = [s.reason for s in signals_for(fig(insertion_posts_etp=Decimal("2.50"), peers_in_networks=None), YEAR)]
+    assert any(reason.startswith("Petite structure (2,5 postes, moins de 5)") for reason in small)
