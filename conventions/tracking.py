@@ -113,6 +113,7 @@ class Cell:
     target: str
     objective: str  # the target alone: "60,0 %", "14 sorties"
     with_interval: str  # the actual with its 95 % interval: "58,3 % (IC 95 % : 32–81 %)"
+    interval: str  # the interval alone, "IC 95 % : 32–81 %" ("" for a count or without rate)
     fraction: str  # "7/12" for a measured rate, "" otherwise
     gap: str
     margin: str  # "une sortie de plus ou de moins déplace ce taux de N points"
@@ -128,13 +129,14 @@ def cell(result: ObjectiveResult) -> Cell:
         rate = _percent(result.actual) if measured else "pas de taux"
         fraction = f"{result.numerator}/{result.denominator}" if measured else ""
         actual = f"{rate} ({fraction})" if measured else rate
-        with_interval = f"{rate} ({interval_text(result.interval)})" if measured else rate
+        interval = interval_text(result.interval) if measured else ""
+        with_interval = f"{rate} ({interval})" if measured else rate
         target, gap = _percent(result.target), points(result.gap)
         objective = target
     else:
         exits = int(result.actual)
         actual = with_interval = f"{format_number(exits)} sortie{plural(exits)}"
-        fraction = ""
+        fraction = interval = ""
         target = format_number(round(result.target, 1))
         objective = f"{target} sortie{plural(round(result.target, 1))}"
         gap_value = round(result.gap, 1)
@@ -149,6 +151,7 @@ def cell(result: ObjectiveResult) -> Cell:
         target=f"objectif {target}",
         objective=objective,
         with_interval=with_interval,
+        interval=interval,
         fraction=fraction,
         gap=gap,
         margin=one_exit_sentence(result.step) if result.is_rate else "",

@@ -74,6 +74,8 @@ def test_the_page_shows_objective_actual_gap_and_status(client, portal_admin, tr
     assert "75,0\u00a0% (3/4)" in text and "objectif 60,0\u00a0%" in text and "+15,0 points" in text
     assert "25,0\u00a0% (1/4)" in text and "−35,0 points" in text
     assert "une sortie de plus ou de moins déplace ce taux de 25,0 points" in text
+    # Each rate with its 95 % interval (Wilson, by hand: 3/4 -> 0.301-0.954, 1/4 -> 0.046-0.699).
+    assert "IC 95\u00a0% : 30–95\u00a0%" in text and "IC 95\u00a0% : 5–70\u00a0%" in text
     assert "objectifs atteints" in text and "objectif non atteint" in text
     rows = {row.name: row for row in response.context["page"].object_list}
     assert rows["Nord Recyclage"].status == "reached"
