@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.urls import reverse
 
+from conventions.models import Convention
 from dossiers.models import Dossier, Structure
 from dossiers.workflow import AGENT_VISIBLE_STATUSES
 from tests.browser.login import DEMO_PASSWORD, log_in
@@ -34,6 +35,7 @@ def role_pages():
     structure = Structure.objects.get(name="Nord Recyclage Services")
     dossier = Dossier.objects.filter(structure=structure).order_by("-campaign__year").first()
     submitted = Dossier.objects.filter(structure__departement="59").filter(status__in=AGENT_VISIBLE_STATUSES).first()
+    convention = Convention.objects.filter(structure=structure).order_by("-first_year").first()
     staff_pages = [
         reverse("home"),
         reverse("dossiers:dossier_list"),
@@ -45,6 +47,10 @@ def role_pages():
         reverse("indicators:structure_dashboard", args=[structure.pk]),
         reverse("toolbox:browse"),
         reverse("toolbox:propose"),
+        reverse("conventions:detail", args=[convention.pk]),
+        reverse("conventions:propose", args=[structure.pk]),
+        reverse("accounts:account"),
+        reverse("accounts:notifications"),
         reverse("accessibility"),
     ]
     advisor_pages = [
@@ -54,12 +60,16 @@ def role_pages():
         reverse("indicators:dashboard"),
         reverse("toolbox:moderation"),
         reverse("conventions:tracking") + "?year=2009",  # the demo conventions cover 2007-2009
+        reverse("conventions:detail", args=[convention.pk]),
+        reverse("indicators:watchlist"),
     ]
     agent_pages = [
         reverse("home"),
         reverse("dossiers:dossier_list"),
         reverse("indicators:dashboard"),
         reverse("conventions:tracking") + "?year=2009",
+        reverse("conventions:detail", args=[convention.pk]),
+        reverse("indicators:watchlist"),
     ]
     if submitted is not None:
         agent_pages.append(reverse("dossiers:detail", args=[submitted.pk]))
@@ -67,7 +77,11 @@ def role_pages():
         "siae@demo.local": staff_pages,
         "conseiller@demo.local": advisor_pages,
         "ddtefp59@demo.local": agent_pages,
-        "admin@demo.local": [reverse("home"), reverse("indicators:dashboard")],
+        "admin@demo.local": [
+            reverse("home"),
+            reverse("indicators:dashboard"),
+            reverse("conventions:edit", args=[convention.pk]),  # a change after agreement, with its reason
+        ],
     }
 
 
