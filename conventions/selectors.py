@@ -18,6 +18,7 @@ from dossiers.models import Structure
 from indicators.calculations import compute_rate, summarize
 from indicators.models import CustomRateDefinition
 from indicators.selectors import motive_counts
+from siae_portal.collation import French
 
 from .calculations import STATUS_LABELS, Measure, measure_exits, measure_rate
 from .models import BASE_DEFINITIONS, Convention, ConventionYear, Indicator, Objective
@@ -304,7 +305,7 @@ def departement_definitions(user, structure, keep=()):
 
     visible = CustomRateDefinition.objects.visible_to(user, structure=structure)
     return visible.filter(Q(departement=structure.departement, is_active=True) | Q(pk__in=list(keep))).order_by(
-        "name", "pk"
+        French("name"), "pk"
     )
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from django.urls import reverse
 
 from accounts.models import Membership, User
+from siae_portal.collation import French
 from siae_portal.commands import Outcome
 
 from . import workflow
@@ -39,7 +40,7 @@ def structures_to_remind(campaign):
         )
         .exclude(pk__in=started)
         .distinct()
-        .order_by("name", "pk")
+        .order_by(French("name"), "pk")
     )
     return [(structure, drafts.get(structure.pk)) for structure in structures]
 
@@ -68,7 +69,10 @@ def _remind_advisors(campaign, today, outcome: Outcome) -> None:
     ).distinct()
     for advisor in advisors:
         pending = list(
-            awaiting_review(advisor).filter(campaign=campaign).select_related("structure").order_by("structure__name")
+            awaiting_review(advisor)
+            .filter(campaign=campaign)
+            .select_related("structure")
+            .order_by(French("structure__name"))
         )
         if pending:
             context = {"campaign": campaign, "dossiers": pending, "deadline": deadline, "list_path": list_path}

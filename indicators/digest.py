@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from accounts.models import Membership, Notification, User
 from dossiers.models import Dossier, DossierTransition
+from siae_portal.collation import French
 from siae_portal.commands import Outcome
 
 from .watchlist import WatchRow, member_structures, signals_for_user
@@ -74,7 +75,7 @@ def digest_for(user, today: date) -> Digest:
     return Digest(
         transmissions=list(transmissions),
         new_signals=new_signals,
-        late=list(late.order_by("campaign__year", "structure__name", "pk")),
+        late=list(late.order_by("campaign__year", French("structure__name"), "pk")),
         facts=sorted(f"{row.structure.pk}:{signal.code}" for row in rows for signal in row.signals),
     )
 
