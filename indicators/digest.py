@@ -71,7 +71,13 @@ def digest_for(user, today: date) -> Digest:
         fresh = [signal for signal in row.signals if f"{row.structure.pk}:{signal.code}" not in told]
         if fresh:
             new_signals.append(WatchRow(row.structure, fresh))
-    late = Dossier.objects.filter(structure__in=structures).late(today).select_related("structure", "campaign")
+    # Only the dossiers the reader may see: an agent never hears of a draft (Dossier.visible_to).
+    late = (
+        Dossier.objects.visible_to(user)
+        .filter(structure__in=structures)
+        .late(today)
+        .select_related("structure", "campaign")
+    )
     return Digest(
         transmissions=list(transmissions),
         new_signals=new_signals,

@@ -109,8 +109,14 @@ def _deliver(template: str, outgoing: list) -> int:
         )
         raise MailNotSent(str(error)) from error
     finally:
-        connection.close()
+        # The rows first: a server that fails as the connection closes must not unmark what left.
         Notification.objects.filter(pk__in=delivered).update(sent_at=timezone.now())
+        try:
+            connection.close()
+        except (smtplib.SMTPException, OSError):
+            logger.warning(
+                "E-mail « %s » (%s): the connection did not close cleanly", outgoing[0][1].subject, template
+            )
     return len(delivered)
 
 

@@ -61,6 +61,8 @@ def test_the_digest_tells_the_weeks_transmissions_the_signals_and_the_late_dossi
     assert "Dossiers en retard (1) :\n- Bâtir Ensemble, dossier 2009 (brouillon) : " in body
     assert f"https://portail.example.org/structures/{late.pk}/" in body
     assert "https://portail.example.org/mon-compte/" in body
+    # The agent sees transmitted dossiers only: the late draft is not in its digest.
+    assert "Bâtir Ensemble, dossier 2009 (brouillon)" not in sent[agent.email].body
     assert 'href="https://portail.example.org/structures-a-suivre/"' in message.alternatives[0][0]
     row = Notification.objects.get(user=advisor)
     assert row.key == week_key(MONDAY) == "digest:2009-W13"
